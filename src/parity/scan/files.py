@@ -1,0 +1,110 @@
+"""Reading a repository we may not trust: bounded walks, no symlink escapes, clear errors.
+
+Every scan module reads files through here so that a binary file, a file that
+is not UTF-8, an unreadable file, a symlink loop or a symlink pointing outside
+the repository each give one clear ScanError (or are skipped during walks),
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from parity.errors import ScanError
+
+# Directories that never hold the project's own code.
+SKIP_DIRS = frozenset(
+    {
+        ".git", ".hg", ".svn", ".venv", "venv", "env", ".env", ".tox", ".nox", "node_modules",
+        "site-packages", "dist-packages", "__pycache__", "build", "dist", ".mypy_cache",
+        ".pytest_cache", ".ruff_cache", ".idea", ".vscode", "staticfiles", "htmlcov", ".eggs",
+        "bower_components", ".cache", ".direnv", ".parity",
+    }
+)
+
+MAX_TEXT_BYTES = 5 * 1024 * 1024  # a settings or requirements file larger than this is not one
+
+
+def relative(root: Path, path: Path) -> str:
+    """The POSIX path of `path` relative to `root` ("." for the root itself)."""
+    rel = os.path.relpath(path, root)
+    return Path(rel).as_posix()
+
+
+def inside(root: Path, rel: str) -> Path:
+    """The real path of repo-relative `rel`, refusing anything that resolves outside `root`."""
+    root_real = Path(os.path.realpath(root))
+    try:
+        real = Path(os.path.realpath(root_real / rel, strict=False))
+    except (OSError, RuntimeError) as error:  # symlink loops raise on some Pythons
+        raise ScanError(f"{rel}: cannot resolve ({error}); check for a symlink loop") from None
+    if real != root_real and root_real not in real.parents:
+        raise ScanError(f"{rel}: is a symlink pointing outside the repository; it is not followed")
+    return real
+
+
+def read_text(root: Path, rel: str) -> str:
+    """The text of a repo-relative file, or one clear ScanError saying why it cannot be read."""
+    path = inside(root, rel)
+    try:
+        size = path.stat().st_size
+        if size > MAX_TEXT_BYTES:
+            raise ScanError(f"{rel}: {size} bytes is too large for a text file the scan reads")
+        data = path.read_bytes()
+    except ScanError:
+        raise
+    except IsADirectoryError:
+        raise ScanError(f"{rel}: is a directory, expected a file") from None
+    except PermissionError:
+        raise ScanError(f"{rel}: permission denied; make it readable and run again") from None
+    except OSError as error:
+        raise ScanError(f"{rel}: cannot read ({error.strerror or error})") from None
+    if b"\0" in data:
+        raise ScanError(f"{rel}: is a binary file, expected text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ScanError(
+            f"{rel}: is not UTF-8 (byte {error.start}); save it as UTF-8 and run again"
+        ) from None
+    return text
+
+
+def exists(root: Path, rel: str) -> bool:
+    """True when repo-relative `rel` is a regular file inside the repository."""
+    try:
+        return inside(root, rel).is_file()
+    except ScanError:
+        return False
+
+
+def walk(root: Path, max_depth: int = 6) -> Iterator[str]:
+    """Repo-relative paths of files under root, skipping SKIP_DIRS and anything that escapes.
+
+    Directory symlinks are never followed (so no loops and no escapes); file
+    symlinks are yielded only when they resolve inside the repository.
+    """
+    root = Path(root)
+    stack: list[tuple[str, int]] = [(str(root), 0)]
+    while stack:
+        directory, depth = stack.pop()
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError:
+            continue  # unreadable directory: nothing the scan can use there
+        for entry in entries:
+            rel = relative(root, Path(entry.path))
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name not in SKIP_DIRS and not entry.name.endswith(".egg-info"):
+                        if depth < max_depth:
+                            stack.append((entry.path, depth + 1))
+                elif entry.is_symlink():
+                    if exists(root, rel):
+                        yield rel
+                elif entry.is_file(follow_symlinks=False):
+                    yield rel
+            except OSError:
+                continue
