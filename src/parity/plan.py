@@ -1,0 +1,479 @@
+"""plan: turn a Project's facts and the user's options into decisions.
+
+Every Django/Docker decision the generated files embody is made here (with
+its data in plan_tables.py); the templates only lay the decisions out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from parity import __version__
+from parity.errors import UsageError
+from parity.model import Project
+from parity.plan_tables import (
+    APP_DIR,
+    APP_UID,
+    APP_USER,
+    DATABASE_SERVICES,
+    DEBIAN_RELEASE_BY_PYTHON,
+    DEFAULT_DEBIAN_RELEASE,
+    DEFAULT_PORT,
+    DEPS_DIR,
+    PLACEHOLDER_BY_CAST,
+    PLACEHOLDER_BY_NAME,
+    SERVER_PACKAGES,
+    TOOL_VERSIONS,
+    VENV,
+)
+
+INSTALLERS = ("uv", "pip")
+SERVERS = ("gunicorn", "uvicorn")
+# Variables that configure Django itself: real values, never placeholders.
+DJANGO_CONFIG_VARS = frozenset({"DJANGO_SETTINGS_MODULE", "DJANGO_CONFIGURATION"})
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the user chose on the command line or in [tool.parity]; None means "decide for me"."""
+
+    python: str | None = None
+    base_image: str | None = None
+    installer: str | None = None
+    server: str | None = None
+    port: int | None = None
+    settings: str | None = None
+    manage: str | None = None
+
+
+@dataclass(frozen=True)
+class InstallStep:
+    """One RUN that installs packages into the virtual environment."""
+
+    command: str
+    mounts: tuple[str, ...] = ()  # repo-relative files bind-mounted at DEPS_DIR/<path>
+    tools: tuple[str, ...] = ()  # tools mounted from the tools stage ("uv", "poetry", ...)
+    cache: tuple[str, ...] = ()  # cache directories mounted for this RUN
+    writable_mounts: bool = False  # the manager writes beside its files (lock refresh)
+
+
+@dataclass(frozen=True)
+class Plan:
+    tool_version: str
+    project_name: str
+    python_version: str
+    base_image: str
+    installer: str
+    manager: str
+    tools: tuple[tuple[str, str], ...]  # (tool, install command) for the tools stage
+    builder_env: tuple[tuple[str, str], ...]
+    venv_with_pip: bool
+    runtime_packages: tuple[str, ...]
+    build_packages: tuple[str, ...]
+    prod_install: InstallStep | None
+    dev_install: InstallStep | None
+    server: str
+    server_install: InstallStep | None
+    server_command: tuple[str, ...]
+    worker_class: str | None
+    code_root: str  # repo-relative, "." at the root
+    app_dir: str
+    venv: str
+    app_user: str
+    app_uid: int
+    port: int
+    settings_module: str | None  # set in base when the project names none itself
+    prod_settings_module: str | None  # set in prod when production settings differ
+    configuration: str | None  # django-configurations class, set in base
+    collectstatic: bool
+    build_env: tuple[tuple[str, str], ...]  # placeholders for collectstatic, that RUN only
+    writable_dirs: tuple[str, ...]  # absolute paths in the image the app user must write
+    code_dir_writable: bool  # SQLite lives in the code root: the app user needs the directory
+    healthcheck_host: str
+    database_service: str | None
+    dev_command: tuple[str, ...]
+    test_runner: str
+    dockerignore_extra: tuple[str, ...]
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def code_root_source(self) -> str:
+        """The COPY source for the code root."""
+        return "." if self.code_root == "." else f"{self.code_root}/"
+
+    @property
+    def compose_source(self) -> str:
+        return "." if self.code_root == "." else f"./{self.code_root}"
+
+    @property
+    def healthcheck(self) -> tuple[str, ...]:
+        """A probe needing only Python: healthy while the server answers without a 5xx."""
+        probe = (
+            "import http.client, os, sys; "
+            "c = http.client.HTTPConnection('127.0.0.1', int(os.environ.get('PORT', "
+            f"'{self.port}')), timeout=4); "
+            f"c.request('GET', '/', headers={{'Host': '{self.healthcheck_host}'}}); "
+            "sys.exit(c.getresponse().status >= 500)"
+        )
+        return ("python", "-c", probe)
+
+
+def make_plan(project: Project, options: Options) -> Plan:
+    """Every decision for this project's Dockerfile and companions."""
+    notes: list[str] = list(project.notes)
+    python = _python_version(project, options)
+    base_image = options.base_image or default_base_image(python)
+    server = _server(project, options)
+    installer = _installer(project, options)
+    port = options.port or DEFAULT_PORT
+    deps = project.dependencies
+    runtime = sorted({p for need in project.system_needs for p in need.runtime_packages})
+    build = sorted({p for need in project.system_needs for p in need.build_packages} - set(runtime))
+
+    prod_install, dev_install, tools, builder_env, venv_with_pip = _install_steps(
+        project, installer
+    )
+    server_install = _server_install(project, server, installer)
+    if (
+        server_install
+        and not any(tool == "uv" for tool, _ in tools)
+        and "uv" in server_install.tools
+    ):
+        tools = (("uv", _tool_install("uv")),) + tools
+
+    settings = project.settings
+    settings_module = None
+    if options.settings and options.settings != settings.module.value:
+        settings_module = options.settings
+    elif settings.module.value is None:
+        raise UsageError(
+            "no DJANGO_SETTINGS_MODULE default found in manage.py, wsgi.py or asgi.py; "
+            "pass --settings your_project.settings"
+        )
+    prod_settings = settings.production_module.value
+    effective = settings_module or settings.module.value
+    if prod_settings == effective:
+        prod_settings = None
+
+    collectstatic = _can_collectstatic(project, notes)
+    return Plan(
+        tool_version=__version__,
+        project_name=project.name,
+        python_version=python,
+        base_image=base_image,
+        installer=installer,
+        manager=deps.manager,
+        tools=tools,
+        builder_env=builder_env,
+        venv_with_pip=venv_with_pip,
+        runtime_packages=tuple(runtime),
+        build_packages=tuple(build),
+        prod_install=prod_install,
+        dev_install=dev_install,
+        server=server,
+        server_install=server_install,
+        server_command=_server_command(project, server),
+        worker_class="uvicorn_worker.UvicornWorker" if server == "uvicorn" else None,
+        code_root=project.code_root,
+        app_dir=APP_DIR,
+        venv=VENV,
+        app_user=APP_USER,
+        app_uid=APP_UID,
+        port=port,
+        settings_module=settings_module,
+        prod_settings_module=prod_settings,
+        configuration=settings.configuration.value,
+        collectstatic=collectstatic,
+        build_env=_build_env(project) if collectstatic else (),
+        writable_dirs=_writable_dirs(project),
+        code_dir_writable=_sqlite_in_code_root(project),
+        healthcheck_host=_healthcheck_host(project),
+        database_service=_database_service(project),
+        dev_command=("python", "manage.py", "runserver", f"0.0.0.0:{port}"),
+        test_runner=project.test_runner.value,
+        dockerignore_extra=_dockerignore_extra(project),
+        notes=tuple(notes),
+    )
+
+
+def default_base_image(python: str) -> str:
+    release = DEBIAN_RELEASE_BY_PYTHON.get(python, DEFAULT_DEBIAN_RELEASE)
+    return f"python:{python}-slim-{release}"
+
+
+def _python_version(project: Project, options: Options) -> str:
+    python = options.python or project.python.value
+    if not re.fullmatch(r"3\.\d{1,2}", python or ""):
+        raise UsageError(f"--python {python!r}: give a major.minor version such as 3.12")
+    return python
+
+
+def _server(project: Project, options: Options) -> str:
+    server = options.server or ("uvicorn" if project.is_asgi.value else "gunicorn")
+    if server not in SERVERS:
+        raise UsageError(f"--server {server!r}: choose one of {', '.join(SERVERS)}")
+    has_asgi = project.settings.asgi_application.value or _module_exists(project, "asgi")
+    if server == "uvicorn" and not has_asgi:
+        raise UsageError(
+            "--server uvicorn needs ASGI_APPLICATION or an asgi.py next to the settings"
+        )
+    return server
+
+
+def _installer(project: Project, options: Options) -> str:
+    installer = options.installer or "uv"
+    if installer not in INSTALLERS:
+        raise UsageError(f"--installer {installer!r}: choose one of {', '.join(INSTALLERS)}")
+    manager = project.dependencies.manager
+    if installer == "pip" and manager not in ("requirements", "none"):
+        raise UsageError(
+            f"--installer pip installs requirement files, but this project's dependencies "
+            f"are managed by {manager}; use --installer uv (its own tool is used for locks)"
+        )
+    return installer
+
+
+def _tool_install(tool: str) -> str:
+    """The tools-stage command that puts `tool` under /opt/<tool>."""
+    version = TOOL_VERSIONS[tool]
+    if tool == "uv":  # a single static binary: no virtual environment needed
+        return f"pip install --target /opt/uv uv=={version}"
+    return f"python -m venv /opt/{tool} && /opt/{tool}/bin/pip install {tool}=={version}"
+
+
+def _install_steps(project: Project, installer: str):
+    """(prod step, dev step, tools, builder env, venv needs pip) for the project's manager."""
+    deps = project.dependencies
+    manager = deps.manager
+    prod_files = deps_prod_files(project)
+    all_files = tuple(deps.files) or prod_files
+    uv_cache = ("/root/.cache/uv",)
+    pip_cache = ("/root/.cache/pip",)
+
+    def at(path: str) -> str:
+        return f"{DEPS_DIR}/{path}"
+
+    if manager == "none":
+        return None, None, (), (), installer == "pip"
+    if manager == "requirements":
+        if installer == "pip":
+            prod = _each("pip install", "-r", deps.prod_inputs, at)
+            dev = _each("pip install", "-r", deps.dev_inputs, at)
+            return (
+                InstallStep(prod, prod_files, (), pip_cache),
+                InstallStep(dev, all_files, (), pip_cache) if deps.dev_inputs else None,
+                (),
+                (),
+                True,
+            )
+        prod = _each("uv pip install", "-r", deps.prod_inputs, at)
+        dev = _each("uv pip install", "-r", deps.dev_inputs, at)
+        return (
+            InstallStep(prod, prod_files, ("uv",), uv_cache),
+            InstallStep(dev, all_files, ("uv",), uv_cache) if deps.dev_inputs else None,
+            (("uv", _tool_install("uv")),),
+            _UV_ENV,
+            False,
+        )
+    if manager == "pyproject":
+        pyproject = at(deps.prod_inputs[0] if deps.prod_inputs else "pyproject.toml")
+        selectors = "".join(f" --extra {e}" for e in deps.dev_extras) + "".join(
+            f" --group {pyproject}:{g}" for g in deps.dev_groups
+        )
+        has_dev = bool(selectors)
+        return (
+            InstallStep(f"uv pip install -r {pyproject}", prod_files, ("uv",), uv_cache),
+            InstallStep(f"uv pip install -r {pyproject}{selectors}", all_files, ("uv",), uv_cache)
+            if has_dev
+            else None,
+            (("uv", _tool_install("uv")),),
+            _UV_ENV,
+            False,
+        )
+    if manager == "uv":
+        groups = "".join(f" --group {g}" for g in deps.dev_groups)
+        extras = "".join(f" --extra {e}" for e in deps.dev_extras)
+        sync = f"uv sync --project {DEPS_DIR} --no-install-project"
+        locked = " --locked" if deps.lock_file else ""
+        return (
+            InstallStep(f"{sync}{locked} --no-dev", all_files, ("uv",), uv_cache),
+            InstallStep(f"{sync}{locked}{groups}{extras}", all_files, ("uv",), uv_cache),
+            (("uv", _tool_install("uv")),),
+            _UV_ENV + (("UV_PROJECT_ENVIRONMENT", VENV),),
+            False,
+        )
+    if manager == "poetry":
+        poetry = f"/opt/poetry/bin/poetry install --no-root --no-interaction --directory {DEPS_DIR}"
+        groups = ",".join(deps.dev_groups)
+        cache = ("/root/.cache/pypoetry",)
+        return (
+            InstallStep(f"{poetry} --only main", all_files, ("poetry",), cache, True),
+            InstallStep(
+                f"{poetry} --with {groups}" if groups else poetry,
+                all_files,
+                ("poetry",),
+                cache,
+                True,
+            ),
+            (("poetry", _tool_install("poetry")),),
+            (("POETRY_VIRTUALENVS_CREATE", "false"), ("POETRY_CACHE_DIR", "/root/.cache/pypoetry")),
+            True,
+        )
+    if manager == "pipenv":
+        verb = "sync" if deps.lock_file else "install"
+        pipenv = f"/opt/pipenv/bin/pipenv {verb}"
+        return (
+            InstallStep(pipenv, all_files, ("pipenv",), pip_cache, True),
+            InstallStep(f"{pipenv} --dev", all_files, ("pipenv",), pip_cache, True),
+            (("pipenv", _tool_install("pipenv")),),
+            (
+                ("PIPENV_PIPFILE", at("Pipfile")),
+                ("PIPENV_VERBOSITY", "-1"),
+                ("PIPENV_NOSPIN", "1"),
+            ),
+            True,
+        )
+    if manager == "pdm":
+        pdm = f"/opt/pdm/bin/pdm sync --no-self --project {DEPS_DIR}"
+        if not deps.lock_file:
+            pdm = f"/opt/pdm/bin/pdm install --no-self --project {DEPS_DIR}"
+        groups = "".join(f" --group {g}" for g in deps.dev_groups)
+        cache = ("/root/.cache/pdm",)
+        return (
+            InstallStep(f"{pdm} --prod", all_files, ("pdm",), cache, True),
+            InstallStep(f"{pdm}{groups}", all_files, ("pdm",), cache, True),
+            (("pdm", _tool_install("pdm")),),
+            (("PDM_CHECK_UPDATE", "false"), ("PDM_CACHE_DIR", "/root/.cache/pdm")),
+            True,
+        )
+    raise UsageError(f"dependency manager {manager!r} is not supported yet")
+
+
+_UV_ENV = (
+    ("UV_COMPILE_BYTECODE", "1"),  # compile at build time: faster first start of every container
+    ("UV_LINK_MODE", "copy"),  # the cache is a mount: hard links would point outside the layer
+    ("UV_PYTHON_DOWNLOADS", "never"),  # use the image's Python, never fetch another
+)
+
+
+def _each(installer: str, flag: str, inputs: tuple[str, ...], at) -> str:
+    return f"{installer} " + " ".join(f"{flag} {at(p)}" for p in inputs)
+
+
+def deps_prod_files(project: Project) -> tuple[str, ...]:
+    """Files the production install reads: inputs and what they include, but no dev-only file."""
+    deps = project.dependencies
+    prod_files = getattr(deps, "prod_files", ())
+    if prod_files:
+        return tuple(prod_files)
+    dev_only = set(deps.dev_inputs) - set(deps.prod_inputs)
+    files = tuple(f for f in deps.files if f not in dev_only)
+    return files or tuple(deps.prod_inputs)
+
+
+def _server_install(project: Project, server: str, installer: str) -> InstallStep | None:
+    missing = [p for p in SERVER_PACKAGES[server] if not project.dependencies.find(p)]
+    if not missing:
+        return None
+    specs = " ".join(f"{p}=={TOOL_VERSIONS[p]}" for p in missing)
+    if installer == "pip":
+        return InstallStep(f"pip install {specs}", (), (), ("/root/.cache/pip",))
+    return InstallStep(f"uv pip install {specs}", (), ("uv",), ("/root/.cache/uv",))
+
+
+def _server_command(project: Project, server: str) -> tuple[str, ...]:
+    settings = project.settings
+    if server == "uvicorn":
+        app = settings.asgi_application.value or _default_app(project, "asgi")
+    else:
+        app = settings.wsgi_application.value or _default_app(project, "wsgi")
+    module, _, attribute = app.rpartition(".")
+    return ("gunicorn", f"{module}:{attribute}")
+
+
+def _default_app(project: Project, kind: str) -> str:
+    package = _settings_package(project)
+    return f"{package}.{kind}.application"
+
+
+def _settings_package(project: Project) -> str:
+    module = project.settings.module.value or "config.settings"
+    return module.split(".")[0]
+
+
+def _module_exists(project: Project, name: str) -> bool:
+    """True when <settings package>/<name>.py exists in the code root."""
+    path = Path(project.root) / project.code_root / _settings_package(project) / f"{name}.py"
+    return path.is_file()
+
+
+def _can_collectstatic(project: Project, notes: list[str]) -> bool:
+    settings = project.settings
+    if settings.installed_apps and "django.contrib.staticfiles" not in settings.installed_apps:
+        return False
+    if settings.static_root.value is None and settings.static_root.origin is None:
+        notes.append(
+            "STATIC_ROOT is not set, so static files are not collected at build time; "
+            'set STATIC_ROOT (e.g. BASE_DIR / "staticfiles") and run parity init again'
+        )
+        return False
+    return True
+
+
+def _build_env(project: Project) -> tuple[tuple[str, str], ...]:
+    """Placeholder values for exactly the variables the settings need at import time."""
+    env: dict[str, str] = {}
+    for var in project.settings.required_env:
+        if var.name in DJANGO_CONFIG_VARS or var.name in env:
+            continue
+        env[var.name] = PLACEHOLDER_BY_NAME.get(
+            var.name, PLACEHOLDER_BY_CAST.get(var.cast, PLACEHOLDER_BY_CAST["str"])
+        )
+    return tuple(sorted(env.items()))
+
+
+def _in_code_root(project: Project, path: str | None) -> str | None:
+    """The image path for a settings path under the code root, or None when it is elsewhere."""
+    if not path or path.startswith("/") or path.startswith(".."):
+        return None
+    return f"{APP_DIR}/{path}".rstrip("/")
+
+
+def _writable_dirs(project: Project) -> tuple[str, ...]:
+    media = _in_code_root(project, project.settings.media_root.value)
+    return (media,) if media and media != APP_DIR else ()
+
+
+def _sqlite_in_code_root(project: Project) -> bool:
+    path = project.settings.sqlite_path.value
+    if not path or path.startswith("/") or path.startswith(".."):
+        return False
+    return "/" not in path.strip("/")  # the file sits directly in the code root
+
+
+def _healthcheck_host(project: Project) -> str:
+    """A Host header the settings' ALLOWED_HOSTS accepts ("localhost" when unknown or any)."""
+    for host in project.settings.allowed_hosts.value or ():
+        if host and host != "*" and "*" not in host:
+            return host.lstrip(".")
+    return "localhost"
+
+
+def _database_service(project: Project) -> str | None:
+    for engine in project.settings.database_engines:
+        service = DATABASE_SERVICES.get(engine.value)
+        if service:
+            return service
+    return None
+
+
+def _dockerignore_extra(project: Project) -> tuple[str, ...]:
+    """Project-specific paths to keep out of the build context: local media and collected files."""
+    extra = []
+    for path in (project.settings.media_root.value, project.settings.static_root.value):
+        if path and not path.startswith("/") and not path.startswith(".."):
+            prefix = "" if project.code_root == "." else f"{project.code_root}/"
+            extra.append(f"{prefix}{path.rstrip('/')}")
+    return tuple(dict.fromkeys(extra))
