@@ -216,9 +216,17 @@ def options_file_update(root: Path, options: Mapping[str, Any]) -> tuple[str, st
         new = _append_table(rel, old or "", wanted)
     else:
         new = _edit_table(rel, old, wanted)
+        if new is None and rel == PYPROJECT:
+            # Only sub-tables such as [tool.parity.check] so far: TOML allows the table after them.
+            new = _append_table(rel, old, wanted)
     if new == old:
         return None
-    _check_result(rel, old_data, new, wanted)
+    if new is None or not _is_exact_result(rel, old_data, new, wanted):
+        by_hand = ", ".join(f"{k} = {toml_value(v)}" for k, v in wanted.items())
+        raise ParityError(
+            f"{rel}: cannot update the options automatically (unusual layout); "
+            f"write them{_where(rel)} by hand: {by_hand}"
+        )
     return rel, new
 
 
@@ -240,11 +248,17 @@ def _append_table(rel: str, text: str, wanted: dict[str, Any]) -> str:
     return f"{text}{separator}[tool.parity]{nl}{body}"
 
 
-def _edit_table(rel: str, text: str, wanted: dict[str, Any]) -> str:
-    """`text` with the option lines of its table changed in place; every other line kept."""
+def _edit_table(rel: str, text: str, wanted: dict[str, Any]) -> str | None:
+    """`text` with the option lines of its table changed in place; every other line kept.
+
+    None when the table's lines cannot be found (e.g. an inline `parity = {...}`).
+    """
     lines = text.splitlines(keepends=True)
     nl = _newline(text)
-    start, end = _table_span(rel, lines)
+    span = _table_span(rel, lines)
+    if span is None:
+        return None
+    start, end = span
     found: dict[str, int] = {}
     last_key_line = None
     for index in range(start, end):
@@ -283,8 +297,8 @@ def _edit_table(rel: str, text: str, wanted: dict[str, Any]) -> str:
     return "".join(out)
 
 
-def _table_span(rel: str, lines: list[str]) -> tuple[int, int]:
-    """The line range [start, end) of the options table's key/value lines."""
+def _table_span(rel: str, lines: list[str]) -> tuple[int, int] | None:
+    """The line range [start, end) of the options table's key/value lines, if found."""
     if rel == PARITY_TOML:
         start = 0
     else:
@@ -292,10 +306,7 @@ def _table_span(rel: str, lines: list[str]) -> tuple[int, int]:
             i for i, line in enumerate(lines) if _PARITY_HEADER.fullmatch(line.rstrip("\r\n"))
         ]
         if len(headers) != 1:
-            raise ParityError(
-                f"{rel}: cannot find one [tool.parity] header line to update; "
-                "write the options there by hand"
-            )
+            return None
         start = headers[0] + 1
     end = next((i for i in range(start, len(lines)) if _TABLE_HEADER.match(lines[i])), len(lines))
     return start, end
@@ -350,19 +361,12 @@ def _without_options(rel: str, data: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _check_result(rel: str, old_data: dict[str, Any], new: str, wanted: dict[str, Any]) -> None:
-    """Refuse an edit that does not parse back to exactly the wanted options and nothing else."""
+def _is_exact_result(rel: str, old_data: dict[str, Any], new: str, wanted: dict[str, Any]) -> bool:
+    """True when `new` parses to exactly the wanted options and, apart from them, the old data."""
     try:
         new_data = tomllib.loads(new.removeprefix("\ufeff"))
-    except tomllib.TOMLDecodeError:
-        new_data = None
-    if new_data is not None:
         table = _parity_table(rel, new_data) or {}
-        stored = {k: v for k, v in table.items() if k in OPTIONS}
-        if stored == wanted and _without_options(rel, new_data) == _without_options(rel, old_data):
-            return
-    by_hand = ", ".join(f"{k} = {toml_value(v)}" for k, v in wanted.items())
-    raise ParityError(
-        f"{rel}: cannot update the options automatically (unusual layout); "
-        f"write them{_where(rel)} by hand: {by_hand}"
-    )
+    except (tomllib.TOMLDecodeError, ParityError):
+        return False
+    stored = {k: v for k, v in table.items() if k in OPTIONS}
+    return stored == wanted and _without_options(rel, new_data) == _without_options(rel, old_data)
