@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from parity.errors import ParityError
+from parity.errors import ParityError, UsageError
 from parity.files import read_existing
 
 try:
@@ -197,14 +197,17 @@ def merge_options(saved: Mapping[str, Any], given: Mapping[str, Any]) -> dict[st
 def options_file_update(root: Path, options: Mapping[str, Any]) -> tuple[str, str] | None:
     """(repo-relative path, full new text) storing `options`, or None when nothing changes.
 
-    Options set to None are removed from the file; unknown names or bad
-    values are a caller bug (ValueError). Hand the result to
-    files.plan_writes as an unmanaged file.
+    Options set to None are removed from the file. Saved values were checked
+    when loaded, so a bad value came from the command line: UsageError naming
+    the flag (an unknown name is a caller bug: ValueError). Hand the result
+    to files.plan_writes as an unmanaged file.
     """
     for name, value in options.items():
+        if name not in OPTIONS:
+            raise ValueError(f"unknown option {name!r}")
         problem = option_problem(name, value) if value is not None else None
-        if name not in OPTIONS or problem:
-            raise ValueError(problem or f"unknown option {name!r}")
+        if problem:
+            raise UsageError(f"--{name.replace('_', '-')}: {problem}")
     wanted = {name: options[name] for name in OPTIONS if options.get(name) is not None}
     root = Path(root)
     rel = options_path(root)

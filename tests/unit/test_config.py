@@ -15,7 +15,7 @@ from parity.config import (
     options_path,
     toml_value,
 )
-from parity.errors import ParityError
+from parity.errors import ParityError, UsageError
 
 try:
     import tomllib
@@ -306,11 +306,18 @@ def test_a_layout_that_cannot_be_edited_safely_is_refused_not_corrupted(tmp_path
     assert "by hand: port = 9000" in str(error.value)
 
 
-def test_bad_options_from_the_caller_are_a_bug(tmp_path):
+def test_a_bad_value_given_on_the_command_line_names_the_flag(tmp_path):
+    with pytest.raises(UsageError) as error:
+        options_file_update(tmp_path, {"python": "3", "port": 8000})
+    assert str(error.value) == '--python: python must be a version like "3.12", not "3"'
+    with pytest.raises(UsageError, match="^--base-image: "):
+        options_file_update(tmp_path, {"base_image": " python:3.12-slim"})
+    assert not (tmp_path / "parity.toml").exists()
+
+
+def test_an_unknown_option_name_is_a_caller_bug(tmp_path):
     with pytest.raises(ValueError):
         options_file_update(tmp_path, {"colour": "blue"})
-    with pytest.raises(ValueError):
-        options_file_update(tmp_path, {"port": "8000"})
 
 
 def test_option_problem_checks_command_line_values_too():
