@@ -25,6 +25,7 @@ from parity.plan_tables import (
     PLACEHOLDER_BY_CAST,
     PLACEHOLDER_BY_NAME,
     SERVER_PACKAGES,
+    TOOL_CONSTRAINTS,
     TOOL_VERSIONS,
     VENV,
 )
@@ -240,7 +241,8 @@ def _tool_install(tool: str) -> str:
     version = TOOL_VERSIONS[tool]
     if tool == "uv":  # a single static binary: no virtual environment needed
         return f"pip install --target /opt/uv uv=={version}"
-    return f"python -m venv /opt/{tool} && /opt/{tool}/bin/pip install {tool}=={version}"
+    pins = "".join(f" '{pin}'" for pin in TOOL_CONSTRAINTS.get(tool, ()))
+    return f"python -m venv /opt/{tool} && /opt/{tool}/bin/pip install {tool}=={version}{pins}"
 
 
 def _install_steps(project: Project, installer: str):

@@ -16,6 +16,11 @@ TOOL_VERSIONS = {
     "uvicorn-worker": "0.4.0",
 }
 
+# Extra pins installed beside a tool where its own requirements admit a release that breaks it.
+TOOL_CONSTRAINTS = {
+    "pdm": ("hishel<2",),  # pdm 2.29.4 fails at install time with hishel 2.0 (API removed)
+}
+
 # Newer Pythons go on the current Debian stable; older ones stay on the release
 # their official images were first built on. --base-image overrides this.
 DEBIAN_RELEASE_BY_PYTHON = {
