@@ -1,13 +1,29 @@
-"""`parity build`: not built yet."""
+"""`parity build`: build the Dockerfile's targets and tag them <project>:<target>."""
 
-from parity.errors import ParityError
+from __future__ import annotations
 
-HELP = "(not built yet)"
+from parity.runtime import TARGETS, add_docker_arguments, context_from, docker_from
+
+HELP = "build the base, dev and prod targets with BuildKit and tag them <project>:<target>"
 
 
 def register(parser):
-    parser.add_argument("path", nargs="?", default=".")
+    add_docker_arguments(parser)
+    parser.add_argument(
+        "--target",
+        choices=(*TARGETS, "all"),
+        default="all",
+        help="which target to build (default: all three)",
+    )
 
 
 def run(args) -> int:
-    raise ParityError("parity build is not built yet")
+    context = context_from(args)
+    docker = docker_from(args)
+    targets = TARGETS if args.target == "all" else (args.target,)
+    for target in targets:
+        result = docker.build(
+            context.root, tag=context.image(target), target=target, dockerfile=context.dockerfile
+        )
+        print(f"built {result.tag} in {result.seconds:.1f}s ({result.image_id[7:19]})")
+    return 0

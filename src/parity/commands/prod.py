@@ -1,13 +1,41 @@
-"""`parity prod`: not built yet."""
+"""`parity prod`: build the prod image and run it as production would."""
 
-from parity.errors import ParityError
+from __future__ import annotations
 
-HELP = "(not built yet)"
+from parity.runtime import (
+    add_docker_arguments,
+    add_env_arguments,
+    context_from,
+    docker_from,
+    env_files,
+    env_pairs,
+    prod_run_spec,
+)
+
+HELP = "run the prod image as production would (migrate, then the server) with --env-file"
 
 
 def register(parser):
-    parser.add_argument("path", nargs="?", default=".")
+    add_docker_arguments(parser)
+    add_env_arguments(parser, "PATH/.env when present")
+    parser.add_argument("--port", type=int, help="port on 127.0.0.1 (default: the image's port)")
+    parser.add_argument("--no-build", action="store_true", help="run the existing <project>:prod")
 
 
 def run(args) -> int:
-    raise ParityError("parity prod is not built yet")
+    context = context_from(args)
+    docker = docker_from(args)
+    image = context.image("prod")
+    if not args.no_build:
+        docker.build(context.root, tag=image, target="prod", dockerfile=context.dockerfile)
+    spec = prod_run_spec(
+        docker,
+        image,
+        name=context.container_name("prod"),
+        port=args.port,
+        env_files=env_files(args, context.root),
+        env=env_pairs(args.env),
+    )
+    port = spec.ports[0][0]
+    print(f"parity prod: {image} at http://127.0.0.1:{port}/ (Ctrl-C stops)", flush=True)
+    return docker.run_foreground(spec)
