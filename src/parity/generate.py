@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from parity import config
@@ -21,19 +21,10 @@ class Generated:
     files: dict[str, str]  # repo-relative path → stamped text
 
 
-def effective_options(given: Options, saved: dict) -> Options:
-    """Options given on the command line win; saved ones fill the rest."""
-    merged = {f.name: getattr(given, f.name) for f in fields(Options)}
-    for name, value in saved.items():
-        if merged.get(name) is None:
-            merged[name] = value
-    return replace(given, **merged)
-
-
 def generate(path: str | Path, given: Options | None = None) -> Generated:
     root = Path(path)
     saved = config.load_options(root) if root.is_dir() else {}
-    options = effective_options(given or Options(), saved)
+    options = Options(**config.merge_options(saved, asdict(given or Options())))
     project = scan(root, manage=options.manage, settings=options.settings)
     plan = make_plan(project, options)
     files = render(plan, compose_path=project.compose_file.value)

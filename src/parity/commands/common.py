@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
+from parity import config
+from parity.errors import UsageError
 from parity.plan import Options
 
 
@@ -12,8 +16,8 @@ def add_project_options(parser) -> None:
 
 
 def options_from_args(args) -> Options:
-    """The Options given on the command line (None where a flag was not given)."""
-    return Options(
+    """The Options given on the command line (None where a flag was not given), checked."""
+    options = Options(
         python=getattr(args, "python", None),
         base_image=getattr(args, "base_image", None),
         installer=getattr(args, "installer", None),
@@ -22,3 +26,8 @@ def options_from_args(args) -> Options:
         settings=getattr(args, "settings", None),
         manage=getattr(args, "manage", None),
     )
+    for name, value in asdict(options).items():
+        problem = value is not None and config.option_problem(name, value)
+        if problem:
+            raise UsageError(f"--{name.replace('_', '-')}: {problem}")
+    return options

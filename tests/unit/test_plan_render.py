@@ -1,0 +1,235 @@
+"""plan + render on hand-made Projects: the decisions and how the Dockerfile lays them out."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from dockerfile_stages import exec_form, stages, step_args
+
+from parity.errors import UsageError
+from parity.files import generated_state, stamp
+from parity.model import (
+    Dependencies,
+    EnvVar,
+    Fact,
+    Origin,
+    Project,
+    Requirement,
+    Settings,
+    SystemNeed,
+)
+from parity.plan import Options, make_plan
+from parity.render import render
+
+SETTINGS_FILE = Origin("app/app/settings.py", 10)
+
+
+def article_project(**changes) -> Project:
+    """The article's layout: requirement files at the root, Django code in app/."""
+    deps = Dependencies(
+        manager="requirements",
+        prod=(Requirement("django", "Django==5.2.19"), Requirement("whitenoise", "whitenoise")),
+        dev=(Requirement("pytest", "pytest"),),
+        prod_inputs=("requirements.txt",),
+        dev_inputs=("requirements.dev.txt",),
+        files=("requirements.txt", "requirements.dev.txt"),
+    )
+    settings = Settings(
+        module=Fact("app.settings", Origin("app/manage.py", 9)),
+        file="app/app/settings.py",
+        wsgi_application=Fact("app.wsgi.application", SETTINGS_FILE),
+        static_root=Fact("staticfiles", SETTINGS_FILE),
+        media_root=Fact("media", SETTINGS_FILE),
+        sqlite_path=Fact("db.sqlite3", SETTINGS_FILE),
+        allowed_hosts=Fact(("example.com", "localhost"), SETTINGS_FILE),
+        installed_apps=("django.contrib.staticfiles",),
+        required_env=(
+            EnvVar("SECRET_KEY", SETTINGS_FILE, 'os.environ["SECRET_KEY"]'),
+            EnvVar("DATABASE_URL", SETTINGS_FILE, 'env.db("DATABASE_URL")', "db_url"),
+            EnvVar("DEBUG", SETTINGS_FILE, 'env.bool("DEBUG")', "bool"),
+        ),
+    )
+    project = Project(
+        root="/nonexistent/notes",
+        name="notes",
+        manage_py=Fact("app/manage.py"),
+        code_root="app",
+        settings=settings,
+        dependencies=deps,
+        python=Fact("3.11", Origin(".python-version", 1)),
+    )
+    return replace(project, **changes)
+
+
+def dockerfile(project: Project, **options) -> dict[str, dict]:
+    return stages(render(make_plan(project, Options(**options)))["Dockerfile"])
+
+
+def test_the_article_stages_with_prod_last_and_shared_base():
+    text = render(make_plan(article_project(), Options()))["Dockerfile"]
+    graph = stages(text)
+    assert list(graph)[-1] == "prod", "plain `docker build` must give prod"
+    assert graph["dev"]["from"] == "base"
+    assert graph["prod"]["from"] == "base"
+    assert graph["base"]["from"] == "runtime"
+    assert step_args(graph["base"], "COPY") == ["--from=builder /opt/venv /opt/venv"]
+    assert "ARG PYTHON_IMAGE=python:3.11-slim-bookworm" in text
+
+
+def test_dev_copies_no_source_and_runs_runserver_on_all_interfaces():
+    graph = dockerfile(article_project())
+    assert step_args(graph["dev"], "COPY") == []
+    [cmd] = step_args(graph["dev"], "CMD")
+    assert exec_form(cmd) == ["python", "manage.py", "runserver", "0.0.0.0:8000"]
+    [run] = step_args(graph["dev"], "RUN")
+    assert "uv pip install -r /deps/requirements.dev.txt" in run
+    # The dev file reads requirements.txt (-r), so both are mounted.
+    assert "source=requirements.dev.txt" in run and "source=requirements.txt" in run
+
+
+def test_prod_installs_server_before_copying_source_then_collects_static():
+    graph = dockerfile(article_project())
+    steps = graph["prod"]["steps"]
+    keywords = [kw for kw, _ in steps]
+    server_run = next(i for i, (kw, a) in enumerate(steps) if kw == "RUN" and "gunicorn==" in a)
+    copy = keywords.index("COPY")
+    collect = next(i for i, (kw, a) in enumerate(steps) if "collectstatic" in a)
+    assert server_run < copy < collect
+    assert steps[copy][1] == "app/ /app/"
+    assert exec_form(step_args(graph["prod"], "CMD")[0]) == ["gunicorn", "app.wsgi:application"]
+    assert exec_form(step_args(graph["prod"], "ENTRYPOINT")[0]) == [
+        "sh",
+        "/app/docker-entrypoint.sh",
+    ]
+    assert step_args(graph["prod"], "USER") == ["app"]
+
+
+def test_placeholders_only_on_the_collectstatic_run_and_typed():
+    graph = dockerfile(article_project())
+    [collect] = [a for a in step_args(graph["prod"], "RUN") if "collectstatic" in a]
+    assert "DATABASE_URL=sqlite:////tmp/parity-build.sqlite3" in collect
+    assert "SECRET_KEY=parity-build-placeholder" in collect
+    assert "DEBUG=False" in collect
+    for stage in graph.values():
+        for env in step_args(stage, "ENV"):
+            assert "SECRET_KEY" not in env and "DATABASE_URL" not in env
+
+
+def test_production_dependencies_never_mount_dev_files():
+    graph = dockerfile(article_project())
+    [builder_run] = step_args(graph["builder"], "RUN")
+    assert "requirements.dev.txt" not in builder_run
+    assert "uv pip install -r /deps/requirements.txt" in builder_run
+
+
+def test_pip_installer_needs_no_tools_stage():
+    graph = dockerfile(article_project(), installer="pip")
+    assert "tools" not in graph
+    [builder_run] = step_args(graph["builder"], "RUN")
+    assert "python -m venv /opt/venv" in builder_run and "pip install -r" in builder_run
+    assert "--mount=type=cache,target=/root/.cache/pip" in builder_run
+
+
+def test_server_already_required_is_not_installed_again():
+    project = article_project()
+    deps = replace(
+        project.dependencies,
+        prod=project.dependencies.prod + (Requirement("gunicorn", "gunicorn==23.0.0"),),
+    )
+    graph = dockerfile(replace(project, dependencies=deps))
+    assert not any("gunicorn==" in a for a in step_args(graph["prod"], "RUN"))
+
+
+def test_asgi_project_gets_uvicorn_workers():
+    project = article_project(is_asgi=Fact(True, SETTINGS_FILE))
+    project = replace(
+        project,
+        settings=replace(project.settings, asgi_application=Fact("app.asgi.application")),
+    )
+    files = render(make_plan(project, Options()))
+    graph = stages(files["Dockerfile"])
+    assert exec_form(step_args(graph["prod"], "CMD")[0]) == ["gunicorn", "app.asgi:application"]
+    assert any("uvicorn-worker==" in a for a in step_args(graph["prod"], "RUN"))
+    assert (
+        'worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "uvicorn_worker.UvicornWorker")'
+        in (files["app/gunicorn.conf.py"])
+    )
+
+
+def test_system_packages_runtime_in_runtime_stage_build_only_in_builder():
+    need = SystemNeed("psycopg2", "builds against libpq", ("libpq5",), ("libpq-dev", "gcc"))
+    graph = dockerfile(article_project(system_needs=(need,)))
+    runtime_apt = " ".join(step_args(graph["runtime"], "RUN"))
+    builder_apt = " ".join(step_args(graph["builder"], "RUN"))
+    assert "install -y --no-install-recommends libpq5" in runtime_apt
+    assert "gcc" not in runtime_apt
+    assert "install -y --no-install-recommends gcc libpq-dev" in builder_apt
+    for name in ("base", "prod"):
+        assert "gcc" not in " ".join(a for _, a in graph[name]["steps"])
+
+
+def test_options_override_the_scan():
+    graph = dockerfile(article_project(), python="3.13", port=9000)
+    text = render(make_plan(article_project(), Options(python="3.13", port=9000)))["Dockerfile"]
+    assert "ARG PYTHON_IMAGE=python:3.13-slim-trixie" in text
+    assert exec_form(step_args(graph["dev"], "CMD")[0])[-1] == "0.0.0.0:9000"
+    custom = render(make_plan(article_project(), Options(base_image="registry.local/py:3.11")))
+    assert "ARG PYTHON_IMAGE=registry.local/py:3.11" in custom["Dockerfile"]
+
+
+def test_bad_choices_are_usage_errors():
+    with pytest.raises(UsageError, match="--installer"):
+        make_plan(article_project(), Options(installer="conda"))
+    poetry = replace(article_project().dependencies, manager="poetry")
+    with pytest.raises(UsageError, match="managed by poetry"):
+        make_plan(article_project(dependencies=poetry), Options(installer="pip"))
+    no_default = replace(article_project().settings, module=Fact(None))
+    with pytest.raises(UsageError, match="--settings"):
+        make_plan(article_project(settings=no_default), Options())
+
+
+def test_healthcheck_uses_an_allowed_host_and_no_curl():
+    graph = dockerfile(article_project())
+    [health] = step_args(graph["prod"], "HEALTHCHECK")
+    assert "'Host': 'example.com'" in health
+    assert "curl" not in health and "wget" not in health
+
+
+def test_rendering_is_deterministic_and_every_file_carries_a_valid_stamp():
+    first = render(make_plan(article_project(), Options()))
+    second = render(make_plan(article_project(), Options()))
+    assert first == second
+    assert set(first) == {
+        "Dockerfile",
+        ".dockerignore",
+        "compose.yaml",
+        "app/gunicorn.conf.py",
+        "app/docker-entrypoint.sh",
+    }
+    for text in first.values():
+        assert generated_state(stamp(text)) == "ours"
+
+
+def test_entrypoint_migrates_only_for_the_server_and_can_be_disabled():
+    script = render(make_plan(article_project(), Options()))["app/docker-entrypoint.sh"]
+    assert script.startswith("#!/bin/sh\n")
+    assert '[ "${DJANGO_MIGRATE:-1}" != "0" ] && [ "${1:-}" = "gunicorn" ]' in script
+    assert script.rstrip().endswith('exec "$@"')
+
+
+def test_dockerignore_keeps_secrets_and_local_data_out_but_not_requirements():
+    ignore = render(make_plan(article_project(), Options()))[".dockerignore"].splitlines()
+    for pattern in (".git", "**/.env", "**/*.sqlite3", "**/node_modules", ".venv", "app/media"):
+        assert pattern in ignore
+    assert not any(line.startswith("requirements") for line in ignore)
+    assert "app" not in ignore
+
+
+def test_compose_adds_postgres_with_a_healthcheck_the_web_service_waits_on():
+    engine = Fact("django.db.backends.postgresql", SETTINGS_FILE)
+    settings = replace(article_project().settings, database_engines=(engine,))
+    compose = render(make_plan(article_project(settings=settings), Options()))["compose.yaml"]
+    assert "condition: service_healthy" in compose
+    assert "pg_isready" in compose
+    assert "target: dev" in compose and "./app:/app" in compose
