@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -337,17 +338,26 @@ class Docker:
                 f"Docker client {self.client!r} not found: install Docker, "
                 "or name the client with PARITY_DOCKER / --docker"
             ) from None
+        previous = _signals_interrupt()
         try:
             return process.wait()
         except KeyboardInterrupt:
-            # The client forwards the interrupt to the container; make sure it is gone either way.
-            try:
-                process.wait(timeout=10)
-            except (subprocess.TimeoutExpired, KeyboardInterrupt):
-                process.kill()
-            if spec.name:
-                self.remove_container(spec.name)
+            self._stop_attached(process, spec.name)
             raise
+        finally:
+            for number, handler in previous.items():
+                signal.signal(number, handler)
+
+    def _stop_attached(self, process: subprocess.Popen, name: str | None) -> None:
+        # Ctrl-C in a terminal reached the client too; a signal sent to parity alone did not.
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=10)
+        except (subprocess.TimeoutExpired, KeyboardInterrupt):
+            process.kill()
+        if name:
+            self.remove_container(name)
 
     def exec(
         self, container: str, command: Sequence[str], *, user: str | None = None, timeout=60
@@ -382,6 +392,21 @@ class Docker:
             args = ["image", "ls", "--format", "{{.Repository}}:{{.Tag}}"]
         result = self._call(args, timeout=60)
         return [n for n in result.stdout.split() if n.startswith(prefix)]
+
+
+def _signals_interrupt() -> dict:
+    """Make SIGTERM and SIGHUP act like Ctrl-C, so a closed terminal still cleans up."""
+
+    def interrupt(number, frame):
+        raise KeyboardInterrupt
+
+    previous = {}
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        try:
+            previous[number] = signal.signal(number, interrupt)
+        except ValueError:  # not the main thread: leave signals alone
+            break
+    return previous
 
 
 def _echo_to_stderr(line: str) -> None:

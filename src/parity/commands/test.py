@@ -25,17 +25,32 @@ def register(parser):
         "--user", help="UID:GID in the container (default: yours, so files it writes are yours)"
     )
     parser.add_argument("--no-build", action="store_true", help="use the existing <project>:dev")
-    parser.add_argument(
-        "test_args",
-        nargs=argparse.REMAINDER,
-        metavar="-- ARGS",
-        help="arguments for the test runner, after --",
-    )
+    parser.epilog = "Arguments after -- go to the test runner: parity test . -- -k views -x"
+    split_at_double_dash(parser)
+
+
+def split_at_double_dash(parser: argparse.ArgumentParser) -> None:
+    """Everything after the first `--` becomes args.test_args, untouched by argparse.
+
+    argparse cannot mix an optional PATH, options after it and a pass-through
+    tail, so this parser splits its own arguments before parsing them.
+    """
+    parse_known_args = parser.parse_known_args
+
+    def split_then_parse(args=None, namespace=None):
+        args = list(args or [])
+        tail: list[str] = []
+        if "--" in args:
+            cut = args.index("--")
+            args, tail = args[:cut], args[cut + 1 :]
+        namespace, extras = parse_known_args(args, namespace)
+        namespace.test_args = tail
+        return namespace, extras
+
+    parser.parse_known_args = split_then_parse
 
 
 def test_command(runner: str, extra: list[str]) -> tuple[str, ...]:
-    if extra and extra[0] == "--":
-        extra = extra[1:]
     if runner == "pytest":
         return ("python", "-m", "pytest", *extra)
     return ("python", "manage.py", "test", *extra)
