@@ -365,14 +365,13 @@ def _each(installer: str, flag: str, inputs: tuple[str, ...], at) -> str:
 
 
 def deps_prod_files(project: Project) -> tuple[str, ...]:
-    """Files the production install reads: inputs and what they include, but no dev-only file."""
+    """Files the production install reads: every dependency file but the dev-only inputs.
+
+    Mounting only these keeps a change to a dev file from rebuilding prod's layers.
+    """
     deps = project.dependencies
-    prod_files = getattr(deps, "prod_files", ())
-    if prod_files:
-        return tuple(prod_files)
     dev_only = set(deps.dev_inputs) - set(deps.prod_inputs)
-    files = tuple(f for f in deps.files if f not in dev_only)
-    return files or tuple(deps.prod_inputs)
+    return tuple(f for f in deps.files if f not in dev_only) or tuple(deps.prod_inputs)
 
 
 def _server_install(project: Project, server: str, installer: str) -> InstallStep | None:
