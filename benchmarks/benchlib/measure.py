@@ -1,0 +1,193 @@
+"""One benchmark run of one variant: build, size, start, load, stop, dev reload, rebuilds."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .buildlog import BuildStep
+from .docker_cli import Docker
+from .load import run_load
+from .probes import free_port, is_ok, wait_for
+from .variants import Variant
+
+BASE_IMAGE = (
+    "python:3.11-slim-bookworm"  # what both the article variant and the generated one start from
+)
+MB = 1_000_000
+START_TIMEOUT_S = 120  # bounded waits: a broken image is a failed figure, not a hung run
+RELOAD_TIMEOUT_S = 30
+
+
+@dataclass(frozen=True)
+class LoadSettings:
+    connections: int = 16
+    seconds: float = 10.0
+    threads: int = 2
+    warmup_seconds: float = 2.0
+
+
+@dataclass
+class RunResult:
+    figures: dict[str, float | None] = field(default_factory=dict)
+    steps: dict[str, list[BuildStep]] = field(default_factory=dict)  # build kind → its steps
+    problems: list[str] = field(default_factory=list)
+
+
+def command_on_port(command: list[str] | None, port: int) -> list[str] | None:
+    """The image's own CMD listening on `port` instead of 8000, or None if it names no port.
+
+    Host networking shares ports between containers, so each run needs its own;
+    rewriting the image's command (rather than writing a new one) keeps the
+    process tree exactly what the Dockerfile makes (e.g. `/bin/sh -c` as PID 1).
+    """
+    if not command:
+        return None
+    if any(re.search(r":8000\b", part) for part in command):
+        return [re.sub(r":8000\b", f":{port}", part) for part in command]
+    last = command[-1]
+    if last.rstrip().endswith("runserver"):  # runserver's default address is 127.0.0.1:8000
+        return [*command[:-1], f"{last.rstrip()} 127.0.0.1:{port}"]
+    return None
+
+
+class Measurer:
+    def __init__(self, docker: Docker, prefix: str, load: LoadSettings | None):
+        self.docker = docker
+        self.prefix = prefix
+        self.load = load  # None: no load test (--quick)
+        self.base_size = docker.inspect_image(BASE_IMAGE)["Size"]
+
+    def measure(self, variant: Variant, run_name: str, nonce: str) -> RunResult:
+        result = RunResult()
+        baseline = variant.baseline()
+        try:
+            if variant.full:
+                self._prod(variant, run_name, result)
+                self._dev(variant, run_name, nonce, result)
+                variant.restore(baseline)
+                clean_local_state(variant.context)
+            self._rebuilds(variant, run_name, nonce, result)
+        finally:
+            variant.restore(baseline)
+            clean_local_state(variant.context)
+        return result
+
+    def _tag(self, variant: Variant, target: str) -> str:
+        return f"{self.prefix}-{variant.key}:{target}"
+
+    def _build(
+        self, variant: Variant, target: str, kind: str, run_name: str, result, no_cache=False
+    ):
+        built = self.docker.build(
+            variant.context,
+            self._tag(variant, target),
+            target,
+            log_name=f"{run_name}-{variant.key}-{kind}",
+            no_cache=no_cache,
+        )
+        result.steps[kind] = built.steps
+        return built.seconds
+
+    def _prod(self, variant: Variant, run_name: str, result: RunResult) -> None:
+        figures = result.figures
+        tag = self._tag(variant, "prod")
+        figures["cold_prod_s"] = self._build(variant, "prod", "cold-prod", run_name, result, True)
+
+        image = self.docker.inspect_image(tag)
+        figures["size_mb"] = image["Size"] / MB
+        figures["added_mb"] = (image["Size"] - self.base_size) / MB
+        figures["layers"] = len(image["RootFS"]["Layers"])
+
+        port = free_port()
+        name = f"{self.prefix}-{variant.key}-prod-{run_name}"
+        command = command_on_port(image["Config"].get("Cmd"), port) or []
+        started = time.perf_counter()
+        self.docker.run_detached(name, tag, ["-e", f"PORT={port}"], command)
+        try:
+            figures["first_200_s"] = wait_for(port, is_ok, START_TIMEOUT_S, started=started)
+            if figures["first_200_s"] is None:
+                result.problems.append(
+                    f"{variant.key} prod never answered 200 on /: {self.docker.logs(name)}"
+                )
+            elif self.load:
+                self._load(port, figures)
+            figures["stop_s"], figures["stop_exit"] = self.docker.stop(name)
+        finally:
+            self.docker.remove_container(name)
+
+    def _load(self, port: int, figures: dict) -> None:
+        load = self.load
+        run_load(
+            port, load.connections, load.warmup_seconds, load.threads
+        )  # workers warm, imports done
+        measured = run_load(port, load.connections, load.seconds, load.threads)
+        figures["rps"] = measured.requests_per_second
+        figures["p99_ms"] = measured.p99_ms
+        figures["load_errors"] = measured.errors
+
+    def _dev(self, variant: Variant, run_name: str, nonce: str, result: RunResult) -> None:
+        figures = result.figures
+        tag = self._tag(variant, "dev")
+        figures["cold_dev_s"] = self._build(variant, "dev", "cold-dev", run_name, result, True)
+
+        port = free_port()
+        name = f"{self.prefix}-{variant.key}-dev-{run_name}"
+        # The article's dev stage has the same contract: source from the host, DEBUG on.
+        run_args = [
+            "-v",
+            f"{variant.context / 'app'}:/app",
+            "-e",
+            "DJANGO_DEBUG=1",
+            "-e",
+            f"PORT={port}",
+        ]
+        command = self.docker.inspect_image(tag)["Config"].get("Cmd") or []
+        self.docker.run_once(tag, run_args, ["python", "manage.py", "migrate", "--noinput"])
+        self.docker.run_detached(name, tag, run_args, command_on_port(command, port) or [])
+        try:
+            if wait_for(port, is_ok, START_TIMEOUT_S) is None:
+                result.problems.append(
+                    f"{variant.key} dev never answered 200 on /: {self.docker.logs(name)}"
+                )
+                figures["dev_reload_s"] = None
+                return
+            marker = f"Reloaded {nonce}"
+            variant.set_heading(marker)
+            saved = time.perf_counter()
+            figures["dev_reload_s"] = wait_for(
+                port, lambda status, body: status == 200 and marker in body, RELOAD_TIMEOUT_S, saved
+            )
+            if figures["dev_reload_s"] is None:
+                result.problems.append(
+                    f"{variant.key} dev did not serve the changed view within 30 s"
+                )
+        finally:
+            self.docker.remove_container(name)
+
+    def _rebuilds(self, variant: Variant, run_name: str, nonce: str, result: RunResult) -> None:
+        figures = result.figures
+        # Untimed: the cache now holds the unchanged source, as after any earlier build.
+        self._build(variant, "prod", "warm-prod", run_name, result)
+
+        variant.set_heading(f"Notes {nonce}")
+        figures["code_rebuild_s"] = self._build(variant, "prod", "code-rebuild", run_name, result)
+
+        variant.add_requirement(nonce)
+        figures["req_rebuild_s"] = self._build(variant, "prod", "req-rebuild", run_name, result)
+
+
+def clean_local_state(context: Path) -> None:
+    """Remove what a dev container leaves in the bind-mounted source: runs start from one tree."""
+    app = context / "app"
+    for leftover in ("db.sqlite3", "staticfiles"):
+        path = app / leftover
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+    for cache in app.rglob("__pycache__"):
+        shutil.rmtree(cache, ignore_errors=True)
