@@ -70,7 +70,8 @@ def name_of_reference(reference: str) -> str | None:
         return archive.group(1)
     if last in ("", ".", "..") or "://" in reference:
         return None  # a bare URL or the current directory: the caller may know better
-    return last
+    looks_like_path = "/" in reference or reference.startswith((".", "~"))
+    return last if looks_like_path and " " not in reference else None
 
 
 def is_local_reference(spec: str) -> bool:
