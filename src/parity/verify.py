@@ -229,14 +229,10 @@ def _run_prod(
         status, seconds, error = wait_for_http(
             docker, name, port, options.path, options.host, options.timeout, started
         )
-        static_url = static_status = None
+        static = checks.StaticProbe(note="not asked")
         if status is not None:
-            static_url = _static_url(docker, name)
-            if static_url:
-                static_status, _ = http_get(port, static_url, options.host)
-        found[2] = checks.http_check(
-            status, seconds, options.timeout, options.path, static_url, static_status, error
-        )
+            static = _static_probe(docker, name, port, options.host)
+        found[2] = checks.http_check(status, seconds, options.timeout, options.path, static, error)
         if status is None:
             for number in (3, 6, 7, 9):
                 found[number] = checks.skipped(number, "not measured: prod did not answer")
@@ -313,22 +309,20 @@ def _manage_shell(docker: Docker, container: str, snippet: str, marker: str) -> 
     return line
 
 
-def _static_url(docker: Docker, container: str) -> str | None:
-    """The URL path of one file collectstatic wrote, or None when there is none."""
+def _static_probe(docker: Docker, container: str, port: int, host: str) -> checks.StaticProbe:
+    """Ask the server for one file collectstatic wrote (found by the container's own settings)."""
     try:
-        found = json.loads(
-            _manage_shell(docker, container, checks.STATIC_FILE_SNIPPET, "PARITY-STATIC")
-        )
-    except (DockerError, ValueError):
-        return None
-    if not found.get("file") or not found.get("url"):
-        return None
-    url = found["url"]
-    if "://" in url:
-        return None  # served from elsewhere (a CDN): nothing for this container to serve
-    if not url.startswith("/"):
-        url = "/" + url
-    return url.rstrip("/") + "/" + found["file"]
+        line = _manage_shell(docker, container, checks.STATIC_FILE_SNIPPET, "PARITY-STATIC")
+        probe = checks.static_probe(json.loads(line))
+    except (DockerError, ValueError) as error:
+        return checks.StaticProbe(note=f"cannot find a collected static file: {error}")
+    if probe.url is None:
+        return probe
+    try:
+        status, _ = http_get(port, probe.url, host)
+    except (OSError, http.client.HTTPException) as error:
+        return checks.StaticProbe(note=f"GET {probe.url} failed: {error}")
+    return replace(probe, status=status)
 
 
 def _check_deploy(docker: Docker, container: str, strict: bool) -> CheckResult:

@@ -282,8 +282,7 @@ def http_check(
     first_response_seconds: float | None,
     bound_seconds: float,
     path: str,
-    static_url: str | None,
-    static_status: int | None,
+    static: StaticProbe,
     server_error: str = "",
 ) -> CheckResult:
     if status is None:
@@ -299,20 +298,42 @@ def http_check(
         if status == 400:
             detail += " (400: is the Host allowed by ALLOWED_HOSTS? set it with --env-file)"
         return CheckResult(2, FAIL, value, detail)
-    if static_url is None:
-        return CheckResult(
-            2, FAIL, value + "; no static file", "no collected static file in STATIC_ROOT"
-        )
-    value += f"; {static_url} {static_status}"
-    if static_status != 200:
+    if static.url is None:
+        value += f"; {static.note}"
+        return CheckResult(2, PASS if static.fine_without else FAIL, value, static.note)
+    value += f"; {static.url} {static.status}"
+    if static.status != 200:
         return CheckResult(
             2,
             FAIL,
             value,
-            f"collected static file {static_url} answered {static_status}, 200 expected "
+            f"collected static file {static.url} answered {static.status}, 200 expected "
             "(serve static files, e.g. with WhiteNoise)",
         )
     return CheckResult(2, PASS, value)
+
+
+@dataclass(frozen=True)
+class StaticProbe:
+    """One collected static file asked for over HTTP, or why none was."""
+
+    url: str | None = None
+    status: int | None = None
+    note: str = ""  # why there is no url
+    fine_without: bool = False  # nothing to serve here (none collected, or served elsewhere)
+
+
+def static_probe(found: Mapping[str, object]) -> StaticProbe:
+    """What the STATIC_FILE_SNIPPET found: the URL path to ask for, or why there is none."""
+    url = str(found.get("url") or "")
+    if "://" in url or url.startswith("//"):
+        return StaticProbe(note=f"static files served from {url}", fine_without=True)
+    if not found.get("file"):
+        return StaticProbe(note="no static files collected", fine_without=True)
+    if not url:
+        return StaticProbe(note="STATIC_URL is not set")
+    url = "/" + url.strip("/") + "/"
+    return StaticProbe(url=url + str(found["file"]))
 
 
 def user_check(processes: Sequence[Sequence], compilers: Sequence[str]) -> CheckResult:

@@ -50,7 +50,7 @@ def split_at_double_dash(parser: argparse.ArgumentParser) -> None:
     parser.parse_known_args = split_then_parse
 
 
-def test_command(runner: str, extra: list[str]) -> tuple[str, ...]:
+def runner_command(runner: str, extra: list[str]) -> tuple[str, ...]:
     if runner == "pytest":
         return ("python", "-m", "pytest", *extra)
     return ("python", "manage.py", "test", *extra)
@@ -74,7 +74,7 @@ def run(args) -> int:
         user=args.user,
         env_files=env_files(args, context.root),
         env=env_pairs(args.env),
-        command=test_command(project.test_runner.value, args.test_args),
+        command=runner_command(project.test_runner.value, args.test_args),
     )
     spec = replace(spec, interactive=False, ports=())
     return docker.run_foreground(spec)
