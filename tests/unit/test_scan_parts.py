@@ -9,6 +9,7 @@ import pytest
 
 from parity.errors import ScanError
 from parity.model import Fact, Origin, Settings
+from parity.scan import scan
 from parity.scan.dependencies import read_dependencies
 from parity.scan.parts import read_parts
 
@@ -18,8 +19,8 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 FIXTURE_SETTINGS = Settings(
     module=Fact("config.settings", Origin("manage.py", 6)),
     file="config/settings.py",
-    static_root=Fact("staticfiles", Origin("config/settings.py", 35)),
-    whitenoise=Fact(True, Origin("config/settings.py", 17)),
+    static_root=Fact("staticfiles", Origin("config/settings.py", 32)),
+    whitenoise=Fact(True, Origin("config/settings.py", 15)),
     installed_apps=("django.contrib.contenttypes", "django.contrib.staticfiles"),
 )
 
@@ -40,7 +41,8 @@ def parts_of(root: Path, settings: Settings = FIXTURE_SETTINGS, code_root: str =
     "fixture", ["requirements", "piptools", "pyproject", "uv", "poetry", "pipenv", "pdm"]
 )
 def test_fixtures_are_plain_wsgi_apps_tested_with_pytest_and_need_no_notes(fixture):
-    parts = parts_of(FIXTURES / f"deps_{fixture}")
+    parts = scan(FIXTURES / f"deps_{fixture}")  # the whole scan, settings read for real
+    assert parts.settings.static_root.value == FIXTURE_SETTINGS.static_root.value
     assert parts.is_asgi.value is False
     assert parts.celery_app.value is None
     assert parts.frontend is None
