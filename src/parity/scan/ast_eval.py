@@ -338,14 +338,14 @@ class ModuleEvaluator:
         if self.ctx.shadow and self.scopes[-1] is self.globals:
             self.ctx.shadow_bindings.append((name, binding))
 
-    def mark_changed(self, name: str, node: ast.AST) -> None:
-        """A name's value was changed in place (DATABASES["default"]["ENGINE"] = ...)."""
-        scope = self.scopes[-1]
-        binding = scope.get(name) or self.globals.get(name)
-        if binding is None:
-            return
-        binding.origin = self.origin(node)
-        if self.ctx.shadow and binding is self.globals.get(name):
+    def mark_changed(self, name: str) -> None:
+        """A name's value was changed in place (DATABASES["default"]["ENGINE"] = ...).
+
+        Its origin stays the assignment; inside a branch that does not run by
+        default the change is still reported, so its databases are seen.
+        """
+        binding = self.globals.get(name)
+        if binding is not None and self.ctx.shadow:
             self.ctx.shadow_bindings.append((name, binding))
 
     def eval_tracked(self, node: ast.expr) -> tuple[Any, list[EnvRead]]:
@@ -403,7 +403,7 @@ class ModuleEvaluator:
                     return
                 root = _root_name(target)
                 if root:
-                    self.mark_changed(root, node)
+                    self.mark_changed(root)
         # attribute targets (sys.modules[...], obj.x = ...) do not change settings
 
     def s_Expr(self, node: ast.Expr) -> None:
@@ -413,7 +413,7 @@ class ModuleEvaluator:
         if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
             root = _root_name(call.func.value)
             if root:
-                self.mark_changed(root, node)
+                self.mark_changed(root)
 
     def s_If(self, node: ast.If) -> None:
         test, reads = self.eval_tracked(node.test)
@@ -624,6 +624,7 @@ class ModuleEvaluator:
             if alias.name == "*":
                 for name, binding in namespace.items():
                     if not name.startswith("_"):
+                        binding = Binding(binding.value, binding.origin, binding.env)
                         self.scopes[-1][name] = binding
                         if self.ctx.shadow and self.scopes[-1] is self.globals:
                             self.ctx.shadow_bindings.append((name, binding))

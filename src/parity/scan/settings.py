@@ -256,7 +256,7 @@ def apply_configuration(reading: Reading, name: str | None, origin: Origin | Non
     for production in PRODUCTION_CLASSES:
         if production in classes and production != chosen.name:
             configuration_names(reading, classes[production])
-            return f"also required by class {production}"
+            return f"required variables include those of class {production}"
     return ""
 
 
@@ -289,6 +289,12 @@ def _plain(value: Any) -> Any:
 UNREADABLE = "set here, but computed in a way the scan cannot follow"
 
 
+def unreadable(binding: Binding) -> str:
+    """Why a set value is unknown: the environment decides it, or code the scan does not follow."""
+    names = ", ".join(dict.fromkeys(read.name for read in binding.env))
+    return f"comes from the environment ({names}) at run time" if names else UNREADABLE
+
+
 def string_fact(names: dict[str, Binding], name: str) -> Fact[str | None]:
     binding = names.get(name)
     if binding is None:
@@ -296,7 +302,9 @@ def string_fact(names: dict[str, Binding], name: str) -> Fact[str | None]:
     value = _plain(binding.value)
     if isinstance(value, str):
         return Fact(value, binding.origin)
-    return Fact(None, binding.origin, note=UNREADABLE if value is not None else "set to None")
+    return Fact(
+        None, binding.origin, note=unreadable(binding) if value is not None else "set to None"
+    )
 
 
 def path_fact(reading: Reading, name: str) -> Fact[str | None]:
@@ -305,7 +313,7 @@ def path_fact(reading: Reading, name: str) -> Fact[str | None]:
         return Fact(None)
     shown = reading.path(_plain(binding.value))
     if shown is None:
-        return Fact(None, binding.origin, note=UNREADABLE)
+        return Fact(None, binding.origin, note=unreadable(binding))
     return Fact(shown, binding.origin)
 
 
@@ -315,7 +323,7 @@ def list_fact(names: dict[str, Binding], name: str) -> Fact[tuple[str, ...] | No
         return Fact(None)
     known = known_strings(binding.value)
     if known is None:
-        return Fact(None, binding.origin, note=UNREADABLE)
+        return Fact(None, binding.origin, note=unreadable(binding))
     items, partial = known
     return Fact(
         items, binding.origin, note="some entries are computed at run time" if partial else ""
@@ -329,7 +337,7 @@ def bool_fact(names: dict[str, Binding], name: str) -> Fact[bool | None]:
     value = _plain(binding.value)
     if isinstance(value, bool):
         return Fact(value, binding.origin)
-    return Fact(None, binding.origin, note=UNREADABLE)
+    return Fact(None, binding.origin, note=unreadable(binding))
 
 
 def whitenoise_fact(names: dict[str, Binding]) -> Fact[bool]:
