@@ -601,3 +601,22 @@ def test_pipfile_without_lock_tables_and_custom_categories(tmp_path):
 def test_broken_pipfile_lock_names_the_file(tmp_path):
     write(tmp_path, {"Pipfile": "[packages]\n", "Pipfile.lock": '{\n  "_meta": \n'})
     assert scan_error(tmp_path).startswith("Pipfile.lock: is not valid JSON")
+
+
+def test_editable_install_of_the_project_itself_is_named_after_its_directory(tmp_path):
+    repo = write(tmp_path / "My_Site", {"requirements.txt": "Django\n-e .\n"})
+    deps = read_dependencies(repo, ".")
+    assert [(r.name, r.spec) for r in deps.prod] == [("django", "Django"), ("my-site", "-e .")]
+
+
+def test_poetry_2_dependency_groups_join_its_own_groups(tmp_path):
+    text = (
+        '[project]\nname = "x"\nversion = "1"\ndependencies = ["Django"]\n'
+        "[tool.poetry]\npackage-mode = false\n"
+        '[tool.poetry.group.dev.dependencies]\npytest = "^8"\n'
+        '[dependency-groups]\ndev = ["ruff"]\ndocs = ["sphinx"]\n'
+    )
+    deps = read_dependencies(write(tmp_path, {"pyproject.toml": text}), ".")
+    assert deps.dev_groups == ("dev", "docs")
+    assert names(deps.dev) == ["pytest", "ruff", "sphinx"]
+    assert deps.find("ruff").origin == Origin("pyproject.toml", 10)

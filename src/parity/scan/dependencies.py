@@ -146,7 +146,10 @@ def _uv_workspace_members(place: _Place, doc: TomlDoc) -> tuple[str, ...]:
     base = place.root / place.directory
     found = []
     for pattern in members if isinstance(members, list) else []:
-        for directory in sorted(base.glob(str(pattern))):
+        pattern = str(pattern)
+        if not pattern or pattern.startswith("/") or ".." in pattern.split("/"):
+            continue  # never outside the project; uv itself refuses these too
+        for directory in sorted(base.glob(pattern)):
             rel = posixpath.join(place.directory, directory.relative_to(base).as_posix())
             rel = posixpath.normpath(posixpath.join(rel, "pyproject.toml"))
             if exists(place.root, rel) and rel != doc.path:
