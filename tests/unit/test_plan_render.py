@@ -102,7 +102,7 @@ def test_prod_installs_server_before_copying_source_then_collects_static():
         "sh",
         "/app/docker-entrypoint.sh",
     ]
-    assert step_args(graph["prod"], "USER") == ["app"]
+    assert step_args(graph["prod"], "USER") == ["10001:10001"]
 
 
 def test_placeholders_only_on_the_collectstatic_run_and_typed():

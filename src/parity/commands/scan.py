@@ -12,7 +12,7 @@ HELP = "read a Django project without running it and explain what was found"
 
 # Bumped only when a field is removed or changes meaning (docs/scan-json.md).
 JSON_SCHEMA_VERSION = 1
-LABEL_WIDTH = 22
+LABEL_WIDTH = 24
 VALUE_WIDTH = 44
 
 
