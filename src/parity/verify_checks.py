@@ -229,7 +229,10 @@ _ASSIGNMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.DOTALL)
 
 
 def build_placeholders(dockerfile_text: str, stage: str = "prod") -> dict[str, str]:
-    """Variables a RUN in the stage sets for one command only (`NAME=value cmd`): placeholders."""
+    """Variables a RUN in the stage sets for one manage.py command (`NAME=value python manage.py`).
+
+    Those are the values the settings got at build time only (collectstatic): placeholders.
+    """
     found: dict[str, str] = {}
     for instruction in stage_instructions(dockerfile_text, stage):
         keyword, _, rest = instruction.partition(" ")
@@ -241,11 +244,14 @@ def build_placeholders(dockerfile_text: str, stage: str = "prod") -> dict[str, s
                 tokens = shlex.split(command)
             except ValueError:
                 continue
+            assignments = {}
             for token in tokens:
                 match = _ASSIGNMENT.match(token)
                 if not match:
                     break
-                found[match.group(1)] = match.group(2)
+                assignments[match.group(1)] = match.group(2)
+            if "manage.py" in tokens[len(assignments) : len(assignments) + 3]:
+                found.update(assignments)
     return found
 
 
@@ -400,20 +406,23 @@ def packages_check(
 
 
 def layers_check(base: Sequence[str], dev: Sequence[str], prod: Sequence[str]) -> CheckResult:
-    problems = [
-        label
-        for label, layers in (("dev", dev), ("prod", prod))
-        if list(layers[: len(base)]) != list(base)
-    ]
     value = f"base {len(base)} layers; dev +{len(dev) - len(base)}, prod +{len(prod) - len(base)}"
-    if problems:
-        return CheckResult(
-            5,
-            FAIL,
-            value,
-            " and ".join(problems) + " do not start with base's layers: build both FROM base",
+    problems = []
+    for label, layers in (("dev", dev), ("prod", prod)):
+        if list(layers[: len(base)]) == list(base):
+            continue
+        at = next(
+            (i for i, (a, b) in enumerate(zip(base, layers, strict=False)) if a != b),
+            min(len(base), len(layers)),
         )
-    return CheckResult(5, PASS, value)
+        problems.append(f"{label} departs from base at layer {at + 1} of {len(base)}")
+    if not problems:
+        return CheckResult(5, PASS, value)
+    hint = (
+        "build dev and prod FROM base; if they already are, the build cache holds two results "
+        "of one step (concurrent builds): `docker builder prune`, then build again"
+    )
+    return CheckResult(5, FAIL, value, "; ".join(problems) + f" ({hint})")
 
 
 _FINDING = re.compile(r"\(([a-z_.]+\.[WE]\d+)\)")
