@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -100,9 +101,22 @@ def schema_errors(compose: ComposeFile) -> list[tuple[int, str]]:
     found = []
     for error in sorted(validator.iter_errors(compose.data), key=lambda e: list(map(str, e.path))):
         detail = best_match([error])
-        where = "/".join(str(part) for part in detail.absolute_path) or "(top level)"
+        path = list(detail.absolute_path)
+        if detail.validator == "additionalProperties" and isinstance(detail.instance, dict):
+            # Point at the unexpected key itself, not at the mapping that holds it.
+            allowed = detail.schema.get("properties", {})
+            patterns = detail.schema.get("patternProperties", {})
+            extra = [
+                key
+                for key in detail.instance
+                if key not in allowed and not any(re.search(p, str(key)) for p in patterns)
+            ]
+            path += extra[:1]
+        where = "/".join(str(part) for part in path) or "(top level)"
         message = detail.message if len(detail.message) <= 160 else detail.message[:157] + "..."
-        found.append((compose.line_of(*detail.absolute_path), f"{where}: {message}"))
+        if detail.validator == "additionalProperties" and len(path) > len(detail.absolute_path):
+            message = f"unknown key {path[-1]!r}; the Compose specification has no such setting"
+        found.append((compose.line_of(*path), f"{where}: {message}"))
         if len(found) == MAX_SCHEMA_FINDINGS:
             break
     return found

@@ -40,7 +40,8 @@ class ProjectFacts:
     python: str | None = None  # "3.12", only when the project states it
     python_origin: str | None = None
     python_spec: str | None = None  # requires-python, when the project declares a range
-    dev_inputs: tuple[str, ...] = ()
+    dev_inputs: tuple[str, ...] = ()  # files the dev install reads...
+    prod_inputs: tuple[str, ...] = ()  # ...minus these (pyproject.toml feeds both) are dev-only
     dev_groups: tuple[str, ...] = ()
     dev_extras: tuple[str, ...] = ()
     code_root: str | None = None

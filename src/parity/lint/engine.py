@@ -126,6 +126,7 @@ def project_facts(root: Path) -> ProjectFacts:
         python_origin=origin,
         python_spec=basic.python_spec,
         dev_inputs=deps.dev_inputs,
+        prod_inputs=deps.prod_inputs,
         dev_groups=deps.dev_groups,
         dev_extras=deps.dev_extras,
         code_root=project.code_root,

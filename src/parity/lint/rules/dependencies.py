@@ -70,7 +70,9 @@ def install_after_source(ctx):
 def _dev_reasons(ctx, install: Install) -> list[str]:
     """Why an install brings development-only dependencies, if it does."""
     facts = ctx.facts
-    dev_inputs = {posixpath.basename(path) for path in facts.dev_inputs}
+    dev_inputs = {posixpath.basename(path) for path in facts.dev_inputs} - {
+        posixpath.basename(path) for path in facts.prod_inputs
+    }
     dev_extras = set(facts.dev_extras) if facts.scanned else set(DEV_NAMES)
     dev_groups = set(facts.dev_groups) if facts.scanned else set(DEV_NAMES)
     reasons = []
