@@ -150,10 +150,9 @@ def database_from_url(url: Any, engine: Any = None) -> Any:
         result: dict[str, Any] = {"ENGINE": engine}
     else:
         result = {}
-    if not isinstance(url, str):
-        return result or UNKNOWN
-    if "://" not in url:
-        return result or UNKNOWN
+    if not isinstance(url, str) or "://" not in url:
+        # known at run time only; still a dict, so later ["ENGINE"] = ... assignments land
+        return result or {"ENGINE": UNKNOWN}
     scheme = url.split("://", 1)[0].lower()
     result.setdefault("ENGINE", DATABASE_SCHEMES.get(scheme, UNKNOWN))
     if scheme in ("sqlite", "spatialite"):
