@@ -300,7 +300,8 @@ def _install_steps(project: Project, installer: str):
         sync = f"uv sync --project {DEPS_DIR} --no-install-project"
         locked = " --locked" if deps.lock_file else ""
         return (
-            InstallStep(f"{sync}{locked} --no-dev", all_files, ("uv",), uv_cache),
+            # Not just --no-dev: any group in default-groups is a development group.
+            InstallStep(f"{sync}{locked} --no-default-groups", all_files, ("uv",), uv_cache),
             InstallStep(f"{sync}{locked}{groups}{extras}", all_files, ("uv",), uv_cache),
             (("uv", _tool_install("uv")),),
             _UV_ENV + (("UV_PROJECT_ENVIRONMENT", VENV),),
