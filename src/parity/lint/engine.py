@@ -144,11 +144,14 @@ def _readme(root: Path) -> str:
 
 
 def _file_finding(
-    path: str, line: int | None, message: str, code: str = "DP001", lines=None
+    path: str, line: int | None, message: str, code: str = "DP001", lines=None, fix=None
 ) -> Finding:
     rule = RULES[code]
     source = lines[line - 1] if lines and line and 0 < line <= len(lines) else ""
-    return Finding(code, rule.severity, message, path, line, rule.fix, source.rstrip())
+    return Finding(code, rule.severity, message, path, line, fix or rule.fix, source.rstrip())
+
+
+UNREADABLE_FIX = "Check that this is the right file (choose another with --dockerfile FILE) and fix it."
 
 
 def locate(path: str, dockerfile: str | None) -> tuple[Path, Path]:
@@ -198,13 +201,17 @@ def run_check(
         if not text.strip():
             raise Unreadable(None, "is empty: there is nothing to check")
         parsed = parse(text, shown)
+        if not parsed.instructions:
+            raise Unreadable(None, "has only comments: there is nothing to check")
         if not parsed.stages:
             raise Unreadable(None, "has no FROM instruction, so it builds nothing")
         for instruction in parsed.instructions:
             spans[(shown, instruction.line)] = instruction.end_line
     except Unreadable as error:
         findings.append(
-            _file_finding(shown, error.line, f"{shown} {error.message}", lines=sources.get(shown))
+            _file_finding(
+                shown, error.line, f"{shown} {error.message}", lines=sources.get(shown), fix=UNREADABLE_FIX
+            )
         )
         parsed = None
     except DockerfileSyntaxError as error:
