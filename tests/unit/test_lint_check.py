@@ -1,4 +1,4 @@
-"""`parity check` as a user runs it: the article's Dockerfile, the command line, odd files, SARIF."""
+"""`parity check` as a user runs it: the article's Dockerfile, the CLI, odd files, SARIF."""
 
 from __future__ import annotations
 
@@ -18,11 +18,13 @@ FIXTURES = Path(__file__).parent.parent / "fixtures" / "dockerfiles"
 SHARED_SCHEMA = Path(__file__).parents[3] / "shared" / "data" / "compose-spec.schema.json"
 
 # The article's Dockerfile (only its base image changed so it builds here), line by line:
-#  1 FROM python:3.11-slim as base      6 FROM base as dev                   10 FROM base as prod
-#  2 COPY requirements.txt /app/        7 COPY requirements.dev.txt /app/    11 COPY ./app/ /app/
-#  3 WORKDIR /app                       8 RUN pip install -r req...dev.txt   12 RUN pip install gunicorn
-#  4 RUN apt-get update -y              9 CMD python manage.py runserver     13 CMD collectstatic && ...
-#  5 RUN pip install -r requirements.txt
+#  1 FROM python:3.11-slim as base          8 RUN pip install -r requirements.dev.txt
+#  2 COPY requirements.txt /app/            9 CMD python manage.py runserver
+#  3 WORKDIR /app                          10 FROM base as prod
+#  4 RUN apt-get update -y                 11 COPY ./app/ /app/
+#  5 RUN pip install -r requirements.txt   12 RUN pip install gunicorn==20.1.0
+#  6 FROM base as dev                      13 CMD python manage.py collectstatic ... && gunicorn ...
+#  7 COPY requirements.dev.txt /app/
 ARTICLE_FINDINGS = {
     ("DP701", None),  # no .dockerignore
     ("DP401", 4),  # apt-get update on its own

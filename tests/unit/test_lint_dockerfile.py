@@ -43,7 +43,8 @@ def test_directives_only_count_at_the_top():
 
 def test_comments_and_blank_lines_inside_a_continuation_are_skipped():
     dockerfile = parse(
-        "FROM python:3.12-slim\nRUN apt-get update \\\n# a comment\n\n && apt-get install -y x\nUSER app\n"
+        "FROM python:3.12-slim\nRUN apt-get update \\\n# a comment\n\n"
+        " && apt-get install -y x\nUSER app\n"
     )
     run, user = dockerfile.stages[0].instructions[1:]
     assert run.args == "apt-get update && apt-get install -y x"

@@ -151,7 +151,7 @@ def _file_finding(
     return Finding(code, rule.severity, message, path, line, fix or rule.fix, source.rstrip())
 
 
-UNREADABLE_FIX = "Check that this is the right file (choose another with --dockerfile FILE) and fix it."
+UNREADABLE_FIX = "Check that this is the right file (choose another with --dockerfile FILE)."
 
 
 def locate(path: str, dockerfile: str | None) -> tuple[Path, Path]:
@@ -210,7 +210,11 @@ def run_check(
     except Unreadable as error:
         findings.append(
             _file_finding(
-                shown, error.line, f"{shown} {error.message}", lines=sources.get(shown), fix=UNREADABLE_FIX
+                shown,
+                error.line,
+                f"{shown} {error.message}",
+                lines=sources.get(shown),
+                fix=UNREADABLE_FIX,
             )
         )
         parsed = None
