@@ -126,3 +126,8 @@ def test_regenerating_the_example_changes_nothing():
     assert files, "the example must generate files"
     for rel, text in files.items():
         assert (EXAMPLE / rel).read_text() == text, f"examples/notes/{rel} is out of date"
+
+
+def test_the_documented_dockerfile_is_the_generated_one():
+    doc = (REPO / "docs" / "dockerfile.md").read_text()
+    assert generate_files(EXAMPLE)["Dockerfile"].rstrip() in doc
