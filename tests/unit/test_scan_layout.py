@@ -210,6 +210,9 @@ def test_a_settings_symlink_pointing_outside_is_not_read(tmp_path, capsys):
     settings.symlink_to(secret)
     project = scan(tmp_path / "repo")
     assert project.settings.file is None  # not found inside the repository, so not read
+    assert project.settings.module.note == (
+        "mysite/settings.py points outside the repository and is not read"
+    )
     assert "stolen" not in str(project)
 
 

@@ -655,6 +655,12 @@ def test_an_unreadable_settings_file_is_one_clear_error(tmp_path, content, expec
     assert str(raised.value).startswith(expected)
 
 
+def test_a_broken_wsgi_py_in_another_package_does_not_stop_the_scan(tmp_path):
+    settings = project_with(tmp_path, 'STATIC_URL = "s/"\n', {"legacy/wsgi.py": "def (:\n"})
+    assert settings.module.value == "mysite.settings"
+    assert settings.static_url.value == "s/"
+
+
 def test_a_manage_py_that_does_not_parse_names_it(tmp_path):
     project_with(tmp_path, "")
     (tmp_path / "manage.py").write_text("execute_from_command_line(\n")

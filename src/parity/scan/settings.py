@@ -12,6 +12,7 @@ from base.py are seen with base.py's lines.
 from __future__ import annotations
 
 import ast
+import os
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -54,6 +55,7 @@ class SourceLoader:
         self.root = root
         self.code_root = code_root
         self.trees: dict[str, tuple[str, ast.Module]] = {}
+        self.escaping: list[str] = []  # module files that are symlinks out of the repository
 
     def rel(self, path: str) -> str:
         return path if self.code_root in ("", ".") else f"{self.code_root}/{path}"
@@ -67,6 +69,8 @@ class SourceLoader:
             rel = self.rel(candidate)
             if files.exists(self.root, rel):
                 return rel
+            if os.path.islink(self.root / rel) and rel not in self.escaping:
+                self.escaping.append(rel)
         return None
 
     def load(self, rel: str, what: str = "settings") -> tuple[str, ast.Module]:
@@ -127,7 +131,11 @@ def entry_files(loader: SourceLoader, manage_py: str) -> list[str]:
     found = [manage_py]
     code_dir = loader.root / loader.code_root
     try:
-        packages = sorted(entry.name for entry in code_dir.iterdir() if entry.is_dir())
+        packages = sorted(
+            entry.name
+            for entry in code_dir.iterdir()
+            if entry.is_dir() and entry.name not in files.SKIP_DIRS
+        )
     except OSError:
         packages = []
     for name in ("wsgi.py", "asgi.py"):
@@ -145,7 +153,12 @@ def settings_module_default(
     module: Fact[str | None] = Fact(None)
     configuration: Fact[str | None] = Fact(None)
     for rel in entry_files(loader, manage_py):
-        _, tree = loader.load(rel, what="entry point")
+        try:
+            _, tree = loader.load(rel, what="entry point")
+        except ScanError:
+            if rel == manage_py:
+                raise
+            continue  # a broken wsgi.py or asgi.py elsewhere is not what names the settings
         if module.value is None:
             hit = environment_default(tree, "DJANGO_SETTINGS_MODULE")
             if hit and hit[0]:
@@ -465,7 +478,10 @@ def read_settings(
                 f"--settings {name}: no {path}.py or {path}/__init__.py {where}; "
                 "pass the module as manage.py would import it"
             )
-        module = Fact(name, module.origin, note=f"no {path}.py or {path}/__init__.py {where}")
+        missing = f"no {path}.py or {path}/__init__.py {where}"
+        if loader.escaping:
+            missing = f"{loader.escaping[0]} points outside the repository and is not read"
+        module = Fact(name, module.origin, note=missing)
     if module_file is None:
         return Settings(
             module=module,
