@@ -272,3 +272,32 @@ def test_a_dockerfile_dockerignore_beside_it_wins(tmp_path):
     result = run_check(str(root))
     assert {f.path for f in result.findings} == {"Dockerfile.dockerignore"}
     assert {f.code for f in result.findings} == {"DP703"}
+
+
+def test_every_rule_is_documented_with_a_bad_and_a_good_example():
+    docs = (FIXTURES.parents[2] / "docs" / "rules.md").read_text()
+    sections = docs.split('<a id="')[1:]
+    documented = {section[:5].upper(): section for section in sections}
+    assert set(documented) == set(RULES)
+    for code, section in documented.items():
+        heading = section.splitlines()[1]
+        assert heading.startswith(f"### {code} · {RULES[code].severity} · ")
+        assert "Why:" in section and "bad" in section and "good" in section
+
+
+def test_the_pre_commit_hook_runs_parity_check_on_the_project(tmp_path):
+    [hook] = yaml.safe_load((FIXTURES.parents[2] / ".pre-commit-hooks.yaml").read_text())
+    assert hook["id"] == "parity-check" and hook["entry"] == "parity check"
+    assert hook["language"] == "python" and hook["pass_filenames"] is False
+    import re
+
+    for name in [
+        "Dockerfile",
+        "docker/prod.Dockerfile",
+        ".dockerignore",
+        "compose.yaml",
+        "docker-compose.yml",
+        "app/docker-entrypoint.sh",
+    ]:
+        assert re.search(hook["files"], name), name
+    assert not re.search(hook["files"], "app/views.py")
