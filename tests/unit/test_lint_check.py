@@ -301,3 +301,10 @@ def test_the_pre_commit_hook_runs_parity_check_on_the_project(tmp_path):
     ]:
         assert re.search(hook["files"], name), name
     assert not re.search(hook["files"], "app/views.py")
+
+
+def test_output_to_an_unwritable_place_is_a_usage_error(tmp_path, capsys):
+    target = tmp_path / "missing-dir" / "report.sarif"
+    assert main(["check", str(FIXTURES / "article"), "--output", str(target)]) == 2
+    assert "cannot write" in capsys.readouterr().err
+    assert not target.parent.exists()

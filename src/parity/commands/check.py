@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 
 from parity.errors import UsageError
 
@@ -49,6 +51,21 @@ def register(parser):
     )
 
 
+def _write_atomically(path: str, text: str) -> None:
+    """Write the whole report or nothing: CI must never upload half a SARIF file."""
+    directory = os.path.dirname(os.path.abspath(path))
+    temporary = None
+    try:
+        handle, temporary = tempfile.mkstemp(dir=directory, prefix=".parity-report-")
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except OSError as error:
+        if temporary and os.path.exists(temporary):
+            os.unlink(temporary)
+        raise UsageError(f"--output {path}: cannot write ({error.strerror or error})") from None
+
+
 def run(args) -> int:
     if args.format not in FORMATS:
         raise UsageError(f"--format {args.format}: choose one of {', '.join(FORMATS)}")
@@ -70,13 +87,7 @@ def run(args) -> int:
     )
     report = {"text": text, "json": as_json, "sarif": sarif}[args.format](result)
     if args.output:
-        try:
-            with open(args.output, "w", encoding="utf-8") as handle:
-                handle.write(report)
-        except OSError as error:
-            raise UsageError(
-                f"--output {args.output}: cannot write ({error.strerror or error})"
-            ) from None
+        _write_atomically(args.output, report)
     else:
         sys.stdout.write(report)
     if args.fail_on == "never":

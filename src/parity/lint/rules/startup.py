@@ -154,7 +154,7 @@ def runserver_loopback(ctx):
             if "$" in address:
                 continue  # set at run time: cannot tell
             if not re.match(r"^(0\.0\.0\.0|0|\[::\]|::)(:|$)", address):
-                shown = address or "no address (127.0.0.1:8000)"
+                shown = address or "127.0.0.1:8000 (no address given)"
                 yield ctx.finding(
                     "DP301",
                     instruction.line,
