@@ -308,3 +308,32 @@ def test_output_to_an_unwritable_place_is_a_usage_error(tmp_path, capsys):
     assert main(["check", str(FIXTURES / "article"), "--output", str(target)]) == 2
     assert "cannot write" in capsys.readouterr().err
     assert not target.parent.exists()
+
+
+def test_compose_of_the_wrong_shape_gets_schema_findings_only(tmp_path):
+    root = tmp_path / "p"
+    shutil.copytree(FIXTURES / "project", root)
+    (root / "compose.yaml").write_text(
+        "services:\n  web:\n    build: {context: ., target: [x]}\n    volumes: 5\n"
+        "    depends_on: 3\n  db:\n    image: postgres:16\n    healthcheck: yes\n"
+    )
+    found = {(f.code, f.line) for f in run_check(str(root)).findings}
+    assert found == {("DP801", 3), ("DP801", 4), ("DP801", 5), ("DP801", 8)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FROM --platform=$BUILDPLATFORM python:3.12-slim AS dev\nCMD []\nENTRYPOINT []\nCOPY x\n"
+        "ONBUILD RUN pip install x\nFROM dev AS prod\nUSER\nHEALTHCHECK\nENV\nARG\n"
+        "COPY --from=nowhere /a /b\nRUN --mount=type=bind pip install -r\n",
+        'FROM scratch AS prod\nCMD ["sh","-c"]\nENTRYPOINT ["sh"]\n',
+        'FROM python\nRUN echo "unterminated\nCMD "a\n',
+        "FROM python:3.12-slim AS dev\nFROM dev AS prod\nCOPY --from=prod . .\nFROM prod AS x\n",
+    ],
+)
+def test_odd_but_parsable_dockerfiles_never_crash(tmp_path, text, capsys):
+    (tmp_path / "Dockerfile").write_text(text)
+    for output in ("text", "json", "sarif"):
+        assert main(["check", str(tmp_path), "--format", output]) == 1
+    assert "Traceback" not in capsys.readouterr().err

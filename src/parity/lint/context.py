@@ -60,6 +60,7 @@ class CheckContext:
     compose: ComposeFile | None = None
     readme: str = ""
     compose_lines: list[str] = field(default_factory=list)
+    compose_errors: list[tuple[int, str]] = field(default_factory=list)  # schema violations
 
     @property
     def dockerfile_repo_path(self) -> str:

@@ -14,7 +14,7 @@ except ModuleNotFoundError:  # Python 3.10
 
 from parity.errors import ParityError, UsageError
 from parity.lint import rules as _rules  # noqa: F401  (registers the rules)
-from parity.lint.compose import DEFAULT_NAMES, ComposeSyntaxError, load
+from parity.lint.compose import DEFAULT_NAMES, ComposeSyntaxError, load, schema_errors
 from parity.lint.config import CheckConfig, read_config
 from parity.lint.context import CheckContext, ProjectFacts
 from parity.lint.dockerfile import DockerfileSyntaxError, parse
@@ -270,6 +270,7 @@ def run_check(
             ctx.compose_lines = compose_text.splitlines()
             sources[compose_shown] = ctx.compose_lines
             ctx.compose = load(compose_text, compose_shown, directory)
+            ctx.compose_errors = schema_errors(ctx.compose)
         except Unreadable as error:
             findings.append(
                 _file_finding(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 
-from parity.lint.compose import build_spec, schema_errors
+from parity.lint.compose import build_spec
 from parity.lint.findings import rule
 
 DATABASE_IMAGE = re.compile(
@@ -13,8 +13,13 @@ DATABASE_IMAGE = re.compile(
 )
 
 
+def _checkable(ctx) -> bool:
+    """A compose file that follows the specification: the shapes the rules below rely on hold."""
+    return ctx.compose is not None and not ctx.compose_errors
+
+
 def _is_dev_file(ctx) -> bool:
-    return ctx.compose is not None and "prod" not in posixpath.basename(ctx.compose.path).lower()
+    return _checkable(ctx) and "prod" not in posixpath.basename(ctx.compose.path).lower()
 
 
 def _app_services(ctx):
@@ -44,7 +49,7 @@ def _databases(ctx) -> list[str]:
 def compose_invalid(ctx):
     if ctx.compose is None:
         return
-    for line, message in schema_errors(ctx.compose):
+    for line, message in ctx.compose_errors:
         yield ctx.finding(
             "DP801", line, message, path=ctx.compose.path, source=ctx.compose_line(line)
         )
@@ -118,7 +123,7 @@ def compose_no_bind_mount(ctx):
     " wait for it.",
 )
 def database_without_healthcheck(ctx):
-    if ctx.compose is None:
+    if not _checkable(ctx):
         return
     for name in _databases(ctx):
         check = ctx.compose.services[name].get("healthcheck")
@@ -142,7 +147,7 @@ def database_without_healthcheck(ctx):
     " database up.",
 )
 def web_does_not_wait(ctx):
-    if ctx.compose is None:
+    if not _checkable(ctx):
         return
     databases = _databases(ctx)
     for name, service, _build in _app_services(ctx):
