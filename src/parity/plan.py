@@ -7,6 +7,7 @@ its data in plan_tables.py); the templates only lay the decisions out.
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,6 +108,22 @@ class Plan:
     @property
     def compose_source(self) -> str:
         return "." if self.code_root == "." else f"./{self.code_root}"
+
+    @property
+    def prod_setup_commands(self) -> tuple[str, ...]:
+        """What prod's one RUN after the source COPY does: static files, bytecode, ownership."""
+        commands = []
+        if self.collectstatic:
+            env = "".join(f"{name}={shlex.quote(value)} " for name, value in self.build_env)
+            commands.append(f"{env}python manage.py collectstatic --noinput")
+        commands.append(f"python -m compileall -q {self.app_dir}")
+        owner = f"{self.app_user}:{self.app_user}"
+        if self.writable_dirs:
+            dirs = " ".join(self.writable_dirs)
+            commands.append(f"install -d -o {self.app_user} -g {self.app_user} {dirs}")
+        if self.code_dir_writable:
+            commands.append(f"chown {owner} {self.app_dir}")
+        return tuple(commands)
 
     @property
     def healthcheck(self) -> tuple[str, ...]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shlex
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
@@ -30,7 +29,6 @@ def _environment() -> Environment:
         autoescape=False,
     )
     env.filters["exec_form"] = lambda argv: json.dumps(list(argv))
-    env.filters["shell_quote"] = shlex.quote
     env.filters["run"] = run_instruction
     return env
 
