@@ -317,6 +317,10 @@ class Docker:
     def remove_image(self, image: str) -> None:
         self._call(["image", "rm", "--force", image])
 
+    def remove_untagged(self, image_id: str) -> None:
+        """Remove an image by id unless a tag still refers to it."""
+        self._call(["image", "rm", image_id])
+
     # -- containers -----------------------------------------------------------
 
     def run(self, spec: RunSpec, *, timeout: float | None = None) -> subprocess.CompletedProcess:

@@ -11,10 +11,11 @@ import argparse
 import os
 import secrets
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from parity.docker import Docker, RunSpec, client_from
+from parity.docker import BuildResult, Docker, RunSpec, client_from
 from parity.errors import ParityError, UsageError
 
 try:
@@ -31,9 +32,23 @@ class BuildContext:
     root: Path  # the repository root: the build context
     dockerfile: Path
     name: str  # image repository: targets are tagged <name>:<target>
+    build_args: tuple[tuple[str, str], ...] = ()
 
     def image(self, target: str) -> str:
         return f"{self.name}:{target}"
+
+    def build(
+        self, docker: Docker, target: str | None, echo: Callable[[str], None] | None = None
+    ) -> BuildResult:
+        """Build one target, tagged <name>:<target>; None builds the last stage, untagged."""
+        return docker.build(
+            self.root,
+            tag=self.image(target) if target else None,
+            target=target,
+            dockerfile=self.dockerfile,
+            build_args=self.build_args,
+            echo=echo,
+        )
 
     def container_name(self, role: str) -> str:
         """A fresh container name, so two runs of the same project never collide."""
@@ -60,6 +75,13 @@ def add_docker_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--file", "-f", metavar="DOCKERFILE", help="the Dockerfile (default: PATH/Dockerfile)"
+    )
+    parser.add_argument(
+        "--build-arg",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="build argument for every build, e.g. PYTHON_IMAGE=python:3.12-slim (repeatable)",
     )
 
 
@@ -94,7 +116,12 @@ def context_from(args: argparse.Namespace) -> BuildContext:
     dockerfile = Path(args.file).resolve() if args.file else root / "Dockerfile"
     if not dockerfile.is_file():
         raise ParityError(f"{dockerfile}: no Dockerfile; write one with `parity init {args.path}`")
-    return BuildContext(root=root, dockerfile=dockerfile, name=args.name or image_name(root))
+    return BuildContext(
+        root=root,
+        dockerfile=dockerfile,
+        name=args.name or image_name(root),
+        build_args=pairs(getattr(args, "build_arg", []), "--build-arg"),
+    )
 
 
 def image_name(root: Path) -> str:
@@ -132,13 +159,18 @@ def env_files(args: argparse.Namespace, root: Path) -> tuple[str, ...]:
 
 
 def env_pairs(values: list[str]) -> tuple[tuple[str, str], ...]:
-    pairs = []
+    return pairs(values, "--env")
+
+
+def pairs(values: list[str], option: str) -> tuple[tuple[str, str], ...]:
+    """NAME=VALUE option values as (name, value) pairs."""
+    found = []
     for value in values:
         name, sep, setting = value.partition("=")
         if not sep or not name:
-            raise UsageError(f"--env {value}: expected NAME=VALUE")
-        pairs.append((name, setting))
-    return tuple(pairs)
+            raise UsageError(f"{option} {value}: expected NAME=VALUE")
+        found.append((name, setting))
+    return tuple(found)
 
 
 def host_user() -> str:

@@ -97,13 +97,7 @@ def verify(
     for target in TARGETS:
         say(f"building {context.image(target)}")
         try:
-            result = docker.build(
-                context.root,
-                tag=context.image(target),
-                target=target,
-                dockerfile=context.dockerfile,
-                echo=quiet,
-            )
+            result = context.build(docker, target, echo=quiet)
         except DockerError as error:
             build_errors[target] = str(error)
             break
@@ -113,12 +107,12 @@ def verify(
     if not build_errors:
         say("building with no --target")
         try:
-            plain_id = docker.build(
-                context.root, tag=None, target=None, dockerfile=context.dockerfile, echo=quiet
-            ).image_id
+            plain_id = context.build(docker, None, echo=quiet).image_id
         except DockerError as error:
             build_errors["plain build"] = str(error)
     found[1] = checks.builds_check(build_seconds, build_errors, plain_id, ids.get("prod"))
+    if plain_id and plain_id != ids.get("prod"):
+        docker.remove_untagged(plain_id)  # the plain build's own image: nothing else refers to it
     if build_errors:
         for number in range(2, 11):
             found[number] = checks.skipped(number, "not measured: a target did not build")

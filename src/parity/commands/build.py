@@ -22,8 +22,6 @@ def run(args) -> int:
     docker = docker_from(args)
     targets = TARGETS if args.target == "all" else (args.target,)
     for target in targets:
-        result = docker.build(
-            context.root, tag=context.image(target), target=target, dockerfile=context.dockerfile
-        )
+        result = context.build(docker, target)
         print(f"built {result.tag} in {result.seconds:.1f}s ({result.image_id[7:19]})")
     return 0

@@ -32,7 +32,7 @@ def run(args) -> int:
     source = code_root(context.root)
     image = context.image("dev")
     if not args.no_build:
-        docker.build(context.root, tag=image, target="dev", dockerfile=context.dockerfile)
+        context.build(docker, "dev")
     spec = dev_run_spec(
         docker,
         image,

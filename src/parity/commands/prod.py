@@ -27,7 +27,7 @@ def run(args) -> int:
     docker = docker_from(args)
     image = context.image("prod")
     if not args.no_build:
-        docker.build(context.root, tag=image, target="prod", dockerfile=context.dockerfile)
+        context.build(docker, "prod")
     spec = prod_run_spec(
         docker,
         image,

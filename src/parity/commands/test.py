@@ -65,7 +65,7 @@ def run(args) -> int:
     source = (context.root / project.code_root).resolve()
     image = context.image("dev")
     if not args.no_build:
-        docker.build(context.root, tag=image, target="dev", dockerfile=context.dockerfile)
+        context.build(docker, "dev")
     spec = dev_run_spec(
         docker,
         image,
