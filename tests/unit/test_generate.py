@@ -5,30 +5,19 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from pathlib import Path
 
 import jsonschema
 import pytest
 import yaml
 from dockerfile_stages import exec_form, stages, step_args
+from fixture_projects import EXAMPLE, FIXTURES, PROJECTS, REPO
 
 from parity.files import generated_state
 from parity.generate import generate, generate_files
 
-REPO = Path(__file__).resolve().parents[2]
-FIXTURES = REPO / "tests" / "fixtures"
 GOLDEN = REPO / "tests" / "golden"
-EXAMPLE = REPO / "examples" / "notes"
 COMPOSE_SCHEMA = REPO.parent / "shared" / "data" / "compose-spec.schema.json"
 
-# Every fixture that is a complete Django project parity can dockerize.
-PROJECTS = sorted(
-    p.name
-    for p in FIXTURES.iterdir()
-    if p.name.startswith(("deps_", "e2e_", "layout_", "settings_"))
-    and p.name
-    not in {"layout_ambiguous", "layout_none", "settings_no_default", "settings_syntax_error"}
-)
 # Fixtures whose whole output is pinned byte for byte (update: PARITY_UPDATE_GOLDEN=1).
 GOLDEN_PROJECTS = ("deps_poetry", "deps_uv", "e2e_asgi", "e2e_postgres", "e2e_env_required")
 
