@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -317,6 +318,44 @@ def test_lists_grow_with_plus_equals_append_and_insert(tmp_path):
     assert settings.whitenoise.origin == Origin("mysite/settings.py", 6)
     assert settings.csrf_trusted_origins.value == ("https://example.com", "https://example.com")
     assert settings.allowed_hosts.value == ("a.com", "b.com", "example.com")
+
+
+def test_a_branch_that_does_not_run_changes_nothing(tmp_path):
+    settings = project_with(
+        tmp_path,
+        """\
+        import sys
+        DEBUG = False
+        INSTALLED_APPS = ["django.contrib.staticfiles"]
+        DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "db.sqlite3"}}
+        ALIAS = INSTALLED_APPS
+        if DEBUG:
+            INSTALLED_APPS.append("debug_toolbar")
+            ALIAS.append("silk")
+            INSTALLED_APPS[0] = "changed"
+            DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
+        if "test" in sys.argv:
+            DATABASES["default"].update({"NAME": ":memory:"})
+        """,
+    )
+    assert settings.installed_apps == ("django.contrib.staticfiles",)
+    assert settings.sqlite_path.value == "db.sqlite3"
+    # the engine the skipped branch sets is still one the project may use
+    assert [e.value for e in settings.database_engines] == [
+        "django.db.backends.sqlite3",
+        "django.db.backends.postgresql",
+    ]
+
+
+def test_thousands_of_branches_stay_fast(tmp_path):
+    body = "import sys\nHOSTS = []\n" + "".join(
+        f"if 'x{i}' in sys.argv:\n    HOSTS.append('h{i}')\nelse:\n    V{i} = {i}\n"
+        for i in range(2000)
+    )
+    started = time.perf_counter()
+    settings = project_with(tmp_path, body + "ALLOWED_HOSTS = HOSTS + ['example.com']\n")
+    assert settings.allowed_hosts.value == ("example.com",)
+    assert time.perf_counter() - started < 5.0
 
 
 def test_unknown_values_are_reported_as_unknown_not_errors(tmp_path):
@@ -666,6 +705,12 @@ def test_a_manage_py_that_does_not_parse_names_it(tmp_path):
     (tmp_path / "manage.py").write_text("execute_from_command_line(\n")
     with pytest.raises(ScanError, match=r"^manage\.py:1: does not parse \(SyntaxError"):
         scan(tmp_path)
+
+
+def test_a_settings_module_of_megabytes_is_refused_before_parsing(tmp_path):
+    body = "".join(f"SETTING_{i} = [{i}] * 10\n" for i in range(60_000))
+    with pytest.raises(ScanError, match=r"^mysite/settings\.py: \d+ characters is too large"):
+        project_with(tmp_path, body)
 
 
 def test_import_cycles_between_settings_modules_end(tmp_path):

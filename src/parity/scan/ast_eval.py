@@ -22,13 +22,15 @@ import ast
 import copy
 import operator
 import re
+from collections import ChainMap
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
 from parity.model import Origin
 
-MAX_STEPS = 200_000  # expression nodes evaluated per scan
+MAX_STEPS = 100_000  # expression nodes evaluated per scan
 MAX_SIZE = 100_000  # longest string or list a computation may produce
 MAX_CALL_DEPTH = 8  # nested calls of functions defined in the settings
 MAX_LOOP_ITEMS = 1_000
@@ -114,6 +116,18 @@ class ClassValue:
     is_configuration: bool  # a django-configurations Configuration subclass
 
 
+class Overlay(ChainMap):
+    """A scope as a branch that does not run sees it: writes stay in the top layer.
+
+    Values are shared with the scope below until the branch changes one in
+    place; `owned` names have been given a private copy by then.
+    """
+
+    def __init__(self, top: dict, below: MutableMapping) -> None:
+        super().__init__(top, below)
+        self.owned: set[str] = set()
+
+
 class BudgetExceeded(Exception):
     """The step budget ran out: stop evaluating, keep what is known."""
 
@@ -192,6 +206,9 @@ SAFE_METHODS: dict[type, frozenset[str]] = {
     dict: frozenset({"get", "update", "copy", "keys", "values", "items", "setdefault", "pop"}),
     set: frozenset({"add", "update", "union", "copy", "discard"}),
 }  # fmt: skip
+MUTATING_METHODS = frozenset(
+    {"append", "extend", "insert", "remove", "pop", "update", "setdefault", "add", "discard"}
+)
 PATH_METHODS = frozenset(
     {"resolve", "absolute", "expanduser", "joinpath", "as_posix", "with_name", "with_suffix",
      "is_absolute", "relative_to"}
@@ -278,8 +295,8 @@ class ModuleEvaluator:
         self.rel = rel
         self.source = source
         self.tree = tree
-        self.globals: dict[str, Binding] = {}
-        self.scopes: list[dict[str, Binding]] = [self.globals]
+        self.globals: MutableMapping[str, Binding] = {}
+        self.scopes: list[MutableMapping[str, Binding]] = [self.globals]
         self.touched: list[list[EnvRead]] = [[]]
         self.test_reads: list[list[EnvRead]] = []  # reads in the tests of the running if-branches
         self.catching: list[frozenset[str]] = []  # exception names enclosing try-blocks catch
@@ -335,8 +352,22 @@ class ModuleEvaluator:
     def bind(self, name: str, value: Any, node: ast.AST, env: tuple[EnvRead, ...] = ()) -> None:
         binding = Binding(value, self.origin(node), env)
         self.scopes[-1][name] = binding
+        if isinstance(self.scopes[-1], Overlay):
+            self.scopes[-1].owned.discard(name)  # the new value may be shared with outer names
         if self.ctx.shadow and self.scopes[-1] is self.globals:
             self.ctx.shadow_bindings.append((name, binding))
+
+    def own(self, name: str | None) -> None:
+        """Before a branch that does not run changes a value in place, give it a private copy."""
+        if not self.ctx.shadow or name is None:
+            return
+        for scope in reversed(self.scopes):
+            if name in scope:
+                if isinstance(scope, Overlay) and name not in scope.owned:
+                    binding = scope[name]
+                    scope[name] = Binding(copy.deepcopy(binding.value), binding.origin, binding.env)
+                    scope.owned.add(name)
+                return
 
     def mark_changed(self, name: str) -> None:
         """A name's value was changed in place (DATABASES["default"]["ENGINE"] = ...).
@@ -392,6 +423,7 @@ class ModuleEvaluator:
                     element, items = element.value, None
                 self.assign(element, items[index] if items is not None else UNKNOWN, node, env)
         elif isinstance(target, ast.Subscript):
+            self.own(_root_name(target))
             container = self.ev(target.value)
             key = self.ev(target.slice)
             if container == Ref("os.environ") and isinstance(key, str):
@@ -438,15 +470,14 @@ class ModuleEvaluator:
             self.test_reads.pop()
 
     def run_shadow(self, statements: list[ast.stmt], record_env: bool) -> None:
-        """Evaluate a branch that does not run by default on a throwaway copy of the names."""
+        """Evaluate a branch that does not run by default on a throwaway layer over the names."""
         if not statements:
             return
         saved_scopes = self.scopes
         saved_globals = self.globals
         saved_env = dict(self.ctx.set_env)
         saved_record = self.ctx.record_env
-        memo: dict = {}
-        self.scopes = [copy.deepcopy(scope, memo) for scope in saved_scopes]
+        self.scopes = [Overlay({}, scope) for scope in saved_scopes]
         self.globals = self.scopes[0]
         self.ctx.shadow += 1
         self.ctx.record_env = saved_record and record_env
@@ -929,6 +960,8 @@ class ModuleEvaluator:
         return True
 
     def e_Call(self, node: ast.Call) -> Any:
+        if isinstance(node.func, ast.Attribute) and node.func.attr in MUTATING_METHODS:
+            self.own(_root_name(node.func.value))
         function = self.ev(node.func)
         self.touched.append([])
         try:

@@ -45,6 +45,7 @@ SETTINGS_NAMES = frozenset(
      "STATIC_ROOT", "STATIC_URL", "ROOT_URLCONF", "WSGI_APPLICATION", "STORAGES",
      "SECURE_SSL_REDIRECT", "CSRF_TRUSTED_ORIGINS", "CACHES", "LOGGING", "EMAIL_BACKEND"}
 )  # fmt: skip
+MAX_MODULE_BYTES = 1_000_000  # parsing alone takes seconds beyond this; no settings file is so big
 SQLITE_ENGINES = ("django.db.backends.sqlite3", "django.contrib.gis.db.backends.spatialite")
 
 
@@ -76,6 +77,11 @@ class SourceLoader:
     def load(self, rel: str, what: str = "settings") -> tuple[str, ast.Module]:
         if rel not in self.trees:
             source = files.read_text(self.root, rel)
+            if len(source) > MAX_MODULE_BYTES:
+                raise ScanError(
+                    f"{rel}: {len(source)} characters is too large for a module the scan reads; "
+                    "pass --settings with a smaller settings module"
+                )
             self.trees[rel] = (source, parse(rel, source, what))
         return self.trees[rel]
 
