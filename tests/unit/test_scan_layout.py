@@ -179,10 +179,13 @@ def test_a_symlink_loop_does_not_hang_or_duplicate(tmp_path):
     assert find_layout(tmp_path).manage_py.value == "manage.py"
 
 
-def test_a_manage_py_symlink_to_itself_is_not_a_project(tmp_path):
+def test_a_manage_py_symlink_to_itself_is_not_a_project_and_the_error_says_why(tmp_path):
     (tmp_path / "manage.py").symlink_to("manage.py")
-    with pytest.raises(ScanError, match="no manage.py found"):
+    with pytest.raises(ScanError) as raised:
         find_layout(tmp_path)
+    assert str(raised.value).startswith(
+        f"no manage.py found under {tmp_path} (manage.py is a symlink loop or points to nothing)"
+    )
 
 
 def test_a_symlink_pointing_outside_the_repository_is_never_followed(tmp_path):
@@ -201,19 +204,37 @@ def test_a_symlink_pointing_outside_the_repository_is_never_followed(tmp_path):
         find_layout(repo, "manage.py")
 
 
-def test_a_settings_symlink_pointing_outside_is_not_read(tmp_path, capsys):
+def test_a_settings_symlink_pointing_outside_is_an_error_and_never_read(tmp_path, capsys):
     django_project(tmp_path / "repo")
     secret = tmp_path / "secret_settings.py"
     secret.write_text('SECRET_KEY = "stolen"\n')
     settings = tmp_path / "repo" / "mysite" / "settings.py"
     settings.unlink()
     settings.symlink_to(secret)
-    project = scan(tmp_path / "repo")
-    assert project.settings.file is None  # not found inside the repository, so not read
-    assert project.settings.module.note == (
-        "mysite/settings.py points outside the repository and is not read"
+    line = one_line_error(capsys, "scan", str(tmp_path / "repo"))
+    assert line == (
+        "parity scan: error: mysite/settings.py: is a symlink pointing outside the repository; "
+        "it is not followed"
     )
-    assert "stolen" not in str(project)
+    assert "stolen" not in line
+
+
+def test_a_settings_symlink_loop_is_an_error(tmp_path, capsys):
+    django_project(tmp_path)
+    settings = tmp_path / "mysite" / "settings.py"
+    settings.unlink()
+    settings.symlink_to("settings.py")
+    line = one_line_error(capsys, "scan", str(tmp_path))
+    assert line == (
+        "parity scan: error: mysite/settings.py: is a symlink loop or points to nothing; "
+        "fix the link or pass --settings"
+    )
+
+
+def test_a_production_sibling_that_is_a_dangling_link_is_just_not_found(tmp_path):
+    django_project(tmp_path)
+    (tmp_path / "mysite" / "production.py").symlink_to("nowhere.py")
+    assert scan(tmp_path).settings.production_module.value is None
 
 
 # --- unreadable manage.py ----------------------------------------------------------------

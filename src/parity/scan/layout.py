@@ -102,23 +102,28 @@ def manage_py_candidates(root: Path) -> tuple[list[str], list[str], list[ScanErr
 def no_manage_py_message(root: Path, unreadable: list[ScanError]) -> str:
     if unreadable:
         return str(unreadable[0])  # the only manage.py cannot be read: say why
-    escaping = outside_links(root)
-    detail = (
-        f" ({escaping[0]} points outside the repository and is not followed)" if escaping else ""
-    )
+    broken = broken_links(root)
+    detail = f" ({broken[0]})" if broken else ""
     return (
         f"no manage.py found under {root}{detail}; run parity in your Django project's "
         "repository, or pass --manage PATH"
     )
 
 
-def outside_links(root: Path) -> list[str]:
-    """manage.py symlinks that walk() skipped because they leave the repository."""
+def broken_links(root: Path) -> list[str]:
+    """manage.py symlinks that walk() skipped: out of the repository, loops, dangling."""
     found = []
     for directory, subdirectories, names in os.walk(root):
         subdirectories[:] = [d for d in subdirectories if d not in files.SKIP_DIRS]
-        if "manage.py" in names:
-            rel = files.relative(root, Path(directory) / "manage.py")
-            if os.path.islink(os.path.join(directory, "manage.py")) and not files.exists(root, rel):
-                found.append(rel)
+        if "manage.py" not in names or not os.path.islink(os.path.join(directory, "manage.py")):
+            continue
+        rel = files.relative(root, Path(directory) / "manage.py")
+        if files.exists(root, rel):
+            continue
+        try:
+            files.inside(root, rel)
+        except ScanError:
+            found.append(f"{rel} points outside the repository and is not followed")
+        else:
+            found.append(f"{rel} is a symlink loop or points to nothing")
     return sorted(found)

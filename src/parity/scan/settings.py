@@ -56,13 +56,17 @@ class SourceLoader:
         self.root = root
         self.code_root = code_root
         self.trees: dict[str, tuple[str, ast.Module]] = {}
-        self.escaping: list[str] = []  # module files that are symlinks out of the repository
 
     def rel(self, path: str) -> str:
         return path if self.code_root in ("", ".") else f"{self.code_root}/{path}"
 
-    def find(self, dotted: str) -> str | None:
-        """The repo-relative file of a dotted module name, or None when it is not in the project."""
+    def find(self, dotted: str, strict: bool = True) -> str | None:
+        """The repo-relative file of a dotted module name, or None when it is not in the project.
+
+        strict: the settings import this module, so a symlink out of the repository
+        or a symlink loop in its place is an error (Django could not import it either);
+        probes for optional modules pass False and just do not find it.
+        """
         if not dotted or not all(part.isidentifier() for part in dotted.split(".")):
             return None
         base = dotted.replace(".", "/")
@@ -70,8 +74,10 @@ class SourceLoader:
             rel = self.rel(candidate)
             if files.exists(self.root, rel):
                 return rel
-            if os.path.islink(self.root / rel) and rel not in self.escaping:
-                self.escaping.append(rel)
+            if strict and os.path.islink(self.root / rel):
+                files.inside(self.root, rel)  # raises for a link out of the repository
+                hint = "fix the link or pass --settings"
+                raise ScanError(f"{rel}: is a symlink loop or points to nothing; {hint}")
         return None
 
     def load(self, rel: str, what: str = "settings") -> tuple[str, ast.Module]:
@@ -203,7 +209,7 @@ def production_module(loader: SourceLoader, module: str, module_file: str) -> Fa
         package, siblings = ".".join(parts[:-1]), PRODUCTION_NAMES
     for name in siblings:
         candidate = f"{package}.{name}" if package else name
-        rel = loader.find(candidate)
+        rel = loader.find(candidate, strict=False)
         if rel and rel != module_file and looks_like_settings(loader, rel):
             return Fact(candidate, Origin(rel), note=f"production settings beside {module}")
     return Fact(None)
@@ -431,7 +437,7 @@ def application_fact(
     # wsgi.py beside the settings package is what gunicorn should serve.
     packages = [module.split(".")[0]] if module else _wsgi_packages(loader)
     for package in packages:
-        rel = loader.find(f"{package}.wsgi")
+        rel = loader.find(f"{package}.wsgi", strict=False)
         if rel:
             return Fact(
                 f"{package}.wsgi.application", Origin(rel), note="WSGI_APPLICATION is not set"
@@ -484,10 +490,7 @@ def read_settings(
                 f"--settings {name}: no {path}.py or {path}/__init__.py {where}; "
                 "pass the module as manage.py would import it"
             )
-        missing = f"no {path}.py or {path}/__init__.py {where}"
-        if loader.escaping:
-            missing = f"{loader.escaping[0]} points outside the repository and is not read"
-        module = Fact(name, module.origin, note=missing)
+        module = Fact(name, module.origin, note=f"no {path}.py or {path}/__init__.py {where}")
     if module_file is None:
         return Settings(
             module=module,
