@@ -26,7 +26,7 @@ class Origin:
 
 @dataclass(frozen=True)
 class Fact(Generic[T]):
-    """A value and where it came from; origin None means nothing was found and value is a default."""
+    """A value and where it came from; origin None: nothing was found, value is a default."""
 
     value: T
     origin: Origin | None = None
@@ -57,13 +57,23 @@ class Dependencies:
     manager: str
     prod: tuple[Requirement, ...] = ()
     dev: tuple[Requirement, ...] = ()  # only what development adds on top of prod
-    prod_inputs: tuple[str, ...] = ()  # files handed to the installer for prod (e.g. requirements.txt)
-    dev_inputs: tuple[str, ...] = ()  # files handed to the installer for dev (e.g. requirements.dev.txt)
+    prod_inputs: tuple[
+        str, ...
+    ] = ()  # files handed to the installer for prod (e.g. requirements.txt)
+    dev_inputs: tuple[
+        str, ...
+    ] = ()  # files handed to the installer for dev (e.g. requirements.dev.txt)
     files: tuple[str, ...] = ()  # every file an install reads (inputs, -r/-c includes, locks)
     lock_file: str | None = None
-    dev_groups: tuple[str, ...] = ()  # PEP 735 / Poetry / PDM / Pipenv groups that are development-only
-    dev_extras: tuple[str, ...] = ()  # [project.optional-dependencies] names that are development-only
-    package_mode: bool = False  # the project itself is an installable package (Poetry package-mode etc.)
+    dev_groups: tuple[
+        str, ...
+    ] = ()  # PEP 735 / Poetry / PDM / Pipenv groups that are development-only
+    dev_extras: tuple[
+        str, ...
+    ] = ()  # [project.optional-dependencies] names that are development-only
+    package_mode: bool = (
+        False  # the project itself is an installable package (Poetry package-mode etc.)
+    )
     origin: Origin | None = None  # the file that told us the manager
 
     @property
@@ -82,7 +92,8 @@ class EnvVar:
     name: str
     origin: Origin
     how: str  # the call as found, e.g. 'os.environ["SECRET_KEY"]', 'env.db("DATABASE_URL")'
-    cast: str = "str"  # what a placeholder must parse as: str, bool, int, float, list, url, db_url, cache_url
+    # What a placeholder must parse as: str, bool, int, float, list, url, db_url, cache_url.
+    cast: str = "str"
 
 
 @dataclass(frozen=True)
@@ -109,7 +120,9 @@ class Settings:
     secure_ssl_redirect: Fact[bool | None] = field(default_factory=lambda: Fact(None))
     installed_apps: tuple[str, ...] = ()
     required_env: tuple[EnvVar, ...] = ()
-    configuration: Fact[str | None] = field(default_factory=lambda: Fact(None))  # django-configurations class
+    configuration: Fact[str | None] = field(
+        default_factory=lambda: Fact(None)
+    )  # django-configurations class
 
 
 @dataclass(frozen=True)
@@ -146,11 +159,15 @@ class Project:
     system_needs: tuple[SystemNeed, ...] = ()
     celery_app: Fact[str | None] = field(default_factory=lambda: Fact(None))
     frontend: Frontend | None = None
-    dockerfile: Fact[str | None] = field(default_factory=lambda: Fact(None))  # existing files, repo-relative
+    dockerfile: Fact[str | None] = field(
+        default_factory=lambda: Fact(None)
+    )  # existing files, repo-relative
     dockerignore: Fact[str | None] = field(default_factory=lambda: Fact(None))
     compose_file: Fact[str | None] = field(default_factory=lambda: Fact(None))
     test_runner: Fact[str] = field(default_factory=lambda: Fact("django"))  # "pytest" or "django"
-    notes: tuple[str, ...] = ()  # things a user should know (e.g. "no STATIC_ROOT: collectstatic will fail")
+    notes: tuple[
+        str, ...
+    ] = ()  # things a user should know (e.g. "no STATIC_ROOT: collectstatic will fail")
 
 
 def to_data(value: Any) -> Any:

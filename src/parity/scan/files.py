@@ -17,10 +17,33 @@ from parity.errors import ScanError
 # Directories that never hold the project's own code.
 SKIP_DIRS = frozenset(
     {
-        ".git", ".hg", ".svn", ".venv", "venv", "env", ".env", ".tox", ".nox", "node_modules",
-        "site-packages", "dist-packages", "__pycache__", "build", "dist", ".mypy_cache",
-        ".pytest_cache", ".ruff_cache", ".idea", ".vscode", "staticfiles", "htmlcov", ".eggs",
-        "bower_components", ".cache", ".direnv", ".parity",
+        ".git",
+        ".hg",
+        ".svn",
+        ".venv",
+        "venv",
+        "env",
+        ".env",
+        ".tox",
+        ".nox",
+        "node_modules",
+        "site-packages",
+        "dist-packages",
+        "__pycache__",
+        "build",
+        "dist",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".idea",
+        ".vscode",
+        "staticfiles",
+        "htmlcov",
+        ".eggs",
+        "bower_components",
+        ".cache",
+        ".direnv",
+        ".parity",
     }
 )
 
@@ -98,9 +121,9 @@ def walk(root: Path, max_depth: int = 6) -> Iterator[str]:
             rel = relative(root, Path(entry.path))
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    if entry.name not in SKIP_DIRS and not entry.name.endswith(".egg-info"):
-                        if depth < max_depth:
-                            stack.append((entry.path, depth + 1))
+                    wanted = entry.name not in SKIP_DIRS and not entry.name.endswith(".egg-info")
+                    if wanted and depth < max_depth:
+                        stack.append((entry.path, depth + 1))
                 elif entry.is_symlink():
                     if exists(root, rel):
                         yield rel
