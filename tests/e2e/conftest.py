@@ -194,8 +194,10 @@ def failures(report: dict) -> list[str]:
 
 
 @contextlib.contextmanager
-def serving_prod(docker: Docker, image: str, env: dict[str, str] | None = None) -> Iterator[int]:
-    """Run `image` as production would, wait until it answers; yields its port."""
+def serving_prod(
+    docker: Docker, image: str, env: dict[str, str] | None = None
+) -> Iterator[tuple[int, str]]:
+    """Run `image` as production would, wait until it answers; yields (port, container name)."""
     port = free_port()
     name = f"{SESSION_PREFIX}-serve-{secrets.token_hex(3)}"
     spec = prod_run_spec(docker, image, name=name, port=port, env=tuple((env or {}).items()))
@@ -210,6 +212,6 @@ def serving_prod(docker: Docker, image: str, env: dict[str, str] | None = None) 
                 if time.monotonic() > deadline or not docker.is_running(name):
                     raise AssertionError(f"{image} never answered:\n{docker.logs(name)}") from None
                 time.sleep(0.2)
-        yield port
+        yield port, name
     finally:
         docker.remove_container(name)
