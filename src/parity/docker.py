@@ -318,8 +318,10 @@ class Docker:
         self._call(["image", "rm", "--force", image])
 
     def remove_untagged(self, image_id: str) -> None:
-        """Remove an image by id unless a tag still refers to it."""
-        self._call(["image", "rm", image_id])
+        """Remove an image by id unless a tag refers to it (`rm` by id would untag one)."""
+        tags = self._call(["image", "inspect", "--format", "{{len .RepoTags}}", image_id])
+        if tags.returncode == 0 and tags.stdout.strip() == "0":
+            self._call(["image", "rm", image_id])
 
     # -- containers -----------------------------------------------------------
 

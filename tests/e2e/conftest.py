@@ -80,13 +80,13 @@ def image_repository(source: str) -> str:
     return f"{SESSION_PREFIX}-{Path(source).name.replace('_', '-')}"
 
 
-def docker_options(source: str) -> list[str]:
-    """Options for parity commands that build or run `source` in this session."""
+def docker_options(source: str, variant: str = "") -> list[str]:
+    """Options for parity commands that build or run `source` (or a variant of it) here."""
     return [
         "--network",
         "host",
         "--name",
-        image_repository(source),
+        image_repository(source) + (f"-{variant}" if variant else ""),
         "--build-arg",
         f"PYTHON_IMAGE={SESSION_PYTHON}",
     ]
@@ -173,9 +173,10 @@ def postgres_database() -> Iterator[dict[str, str]]:
     subprocess.run([*base, "-c", f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'], env=env)
 
 
-def verify_report(path: Path, source: str, *extra: str) -> tuple[int, dict]:
+def verify_report(path: Path, source: str, *extra: str, variant: str = "") -> tuple[int, dict]:
     """`parity verify --json` on a copy of `source`: (exit status, report)."""
-    result = run_parity("verify", str(path), *docker_options(source), "--json", *extra, check=False)
+    options = docker_options(source, variant)
+    result = run_parity("verify", str(path), *options, "--json", *extra, check=False)
     try:
         report = json.loads(result.stdout)
     except ValueError as error:
