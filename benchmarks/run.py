@@ -29,7 +29,12 @@ from benchlib.machine import machine_info  # noqa: E402
 from benchlib.measure import LoadSettings, Measurer  # noqa: E402
 from benchlib.report import TOOL, build_data, collect, markdown  # noqa: E402
 from benchlib.synthetic import make_repository, time_scan_and_init  # noqa: E402
-from benchlib.variants import article_variant, floor_variant, generated_variant  # noqa: E402
+from benchlib.variants import (  # noqa: E402
+    article_variant,
+    candidate_variant,
+    floor_variant,
+    generated_variant,
+)
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 INSTALLERS = ("uv", "pip")
@@ -50,6 +55,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--scan-files", type=int, default=5000, help="files in the synthetic repository"
     )
+    parser.add_argument(
+        "--installers",
+        default=",".join(INSTALLERS),
+        help="installers to run parity init with (default uv,pip; the first makes the floor)",
+    )
+    parser.add_argument(
+        "--candidate",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DOCKERFILE",
+        help="also measure this Dockerfile in the first generated variant's files (repeatable)",
+    )
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
     parser.add_argument(
         "--prefix",
@@ -57,6 +75,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="name prefix of every image and container made (all removed at the end)",
     )
     args = parser.parse_args(argv)
+    args.installers = [name.strip() for name in args.installers.split(",") if name.strip()]
+    if not args.installers or set(args.installers) - set(INSTALLERS):
+        parser.error(f"--installers takes a comma-separated subset of {', '.join(INSTALLERS)}")
     if args.quick:
         args.runs, args.warmup = 1, 0
     if args.runs < 1 or args.warmup < 0 or args.connections < 1 or args.load_seconds <= 0:
@@ -109,8 +130,9 @@ def main(argv: list[str] | None = None) -> int:
 def _measure(args, workdir: Path, docker: Docker, docker_version: str, load) -> dict:
     log("preparing variants (parity init for each installer)")
     article = article_variant(workdir)
-    generated = [generated_variant(workdir, installer) for installer in INSTALLERS]
-    variants = [article, *generated, floor_variant(workdir, generated[0])]
+    generated = [generated_variant(workdir, installer) for installer in args.installers]
+    candidates = [candidate_variant(workdir, generated[0], path) for path in args.candidate]
+    variants = [article, *generated, *candidates, floor_variant(workdir, generated[0])]
     labels = {v.key: v.label for v in variants} | {TOOL: "parity"}
     repository = make_repository(workdir / "synthetic", args.scan_files)
 

@@ -24,7 +24,7 @@ def parse_plain_progress(text: str) -> list[BuildStep]:
     for line in text.splitlines():
         line = line.rstrip()
         if match := _STEP_NAME.match(line):
-            names.setdefault(match.group(1), match.group(2))
+            names.setdefault(match.group(1), _short(match.group(2)))
         elif match := _STEP_DONE.match(line):
             name = names.get(match.group(1))
             if name and not name.startswith("[internal]"):
@@ -34,6 +34,11 @@ def parse_plain_progress(text: str) -> list[BuildStep]:
             if name:
                 steps.append(BuildStep(name, 0.0, cached=True))
     return steps
+
+
+def _short(name: str) -> str:
+    """A step as a reader scans it: mount flags dropped, whitespace collapsed."""
+    return " ".join(re.sub(r"--mount=\S+", "", name).split())
 
 
 def slowest(steps: list[BuildStep], count: int = 5) -> list[BuildStep]:

@@ -29,7 +29,7 @@ def build_data(
         variant: {metric: summarise(values) for metric, values in by_metric.items()}
         for variant, by_metric in samples.items()
     }
-    generated = [v for v in labels if v.startswith("generated")]
+    generated = _compared(labels)
     ratios: dict[str, dict[str, float | None]] = defaultdict(dict)
     for metric in (m.key for m in METRICS):
         for variant in generated:
@@ -74,6 +74,11 @@ def build_data(
         "build_profiles": _profiles(steps),
         "problems": problems,
     }
+
+
+def _compared(labels: dict[str, str]) -> list[str]:
+    """The variants judged against the article and the floor: generated ones and candidates."""
+    return [v for v in labels if v not in (ARTICLE, FLOOR, TOOL)]
 
 
 def _profiles(steps: dict[str, dict[str, list[list[BuildStep]]]], count: int = 6) -> dict:
@@ -124,7 +129,7 @@ def _verdict(targets: list[dict], metric: str) -> str:
 def markdown(data: dict) -> str:
     labels = data["variants"]
     order = [v for v in labels if v != TOOL]
-    generated = [v for v in order if v.startswith("generated")]
+    generated = _compared(labels)
     ratio_columns = [(f"{v}/article", f"{labels[v]} / article") for v in generated]
     ratio_columns += [(f"{v}/floor", f"{labels[v]} / floor") for v in generated if FLOOR in labels]
     ratio_columns = [(k, title) for k, title in ratio_columns if k in data["ratios"]]

@@ -121,6 +121,19 @@ def floor_variant(workdir: Path, generated: Variant) -> Variant:
     return Variant("floor", "floor", context, full=False)
 
 
+def candidate_variant(workdir: Path, generated: Variant, dockerfile: Path) -> Variant:
+    """A hand-edited Dockerfile measured beside the generated one (a template change to try)."""
+    if not dockerfile.is_file():
+        raise BenchError(f"{dockerfile}: no such Dockerfile (--candidate)")
+    name = re.sub(r"[^a-z0-9]+", "-", dockerfile.stem.lower() or dockerfile.name.lower()).strip("-")
+    context = workdir / f"candidate-{name}"
+    if context.exists():
+        raise BenchError(f"{dockerfile}: two candidates with the same name {name!r}")
+    shutil.copytree(generated.context, context)
+    shutil.copy2(dockerfile, context / "Dockerfile")
+    return Variant(f"candidate-{name}", f"candidate ({name})", context, full=True)
+
+
 def floor_dockerfile(text: str) -> str:
     """Everything up to and including the prod stage's first COPY of the build context."""
     instructions = _logical_lines(text)
