@@ -9,6 +9,7 @@ The Python Docker SDK has no BuildKit, hence the CLI. PARITY_DOCKER (or
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -300,8 +301,6 @@ class Docker:
         return BuildResult(tag=tag, target=target, seconds=seconds, image_id=image_id)
 
     def image_inspect(self, image: str) -> dict:
-        import json
-
         output = self._checked(["image", "inspect", image], f"docker image inspect {image}")
         data = json.loads(output)
         return data[0] if data else {}
@@ -330,8 +329,8 @@ class Docker:
         return self._call(run_arguments(spec), timeout=timeout)
 
     def start(self, spec: RunSpec) -> str:
-        """Start a detached container; its id."""
-        detached = replace(spec, detach=True)
+        """Start a detached container; its id. The caller removes it, so its logs outlive it."""
+        detached = replace(spec, detach=True, remove=False)
         return self._checked(run_arguments(detached), f"docker run {spec.image}").strip()
 
     def run_foreground(self, spec: RunSpec) -> int:

@@ -369,7 +369,8 @@ def _live_dev(context: BuildContext, docker: Docker, options: VerifyOptions) -> 
             docker, name, port, "/", options.host, options.timeout, time.monotonic()
         )
         if status is None:
-            return CheckResult(8, checks.FAIL, "dev did not answer", error)
+            value = "dev exited" if "exited" in error else "dev did not answer"
+            return CheckResult(8, checks.FAIL, value, error)
         urlconf = _manage_shell(docker, name, checks.URLCONF_SNIPPET, "PARITY-URLCONF")
         host_file = copy / os.path.relpath(urlconf, workdir)
         reload_seconds = _edit_and_wait(host_file, port, options.host)

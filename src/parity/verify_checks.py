@@ -292,12 +292,8 @@ def http_check(
     server_error: str = "",
 ) -> CheckResult:
     if status is None:
-        return CheckResult(
-            2,
-            FAIL,
-            f"no answer in {bound_seconds:.0f}s",
-            server_error or "the server never answered",
-        )
+        value = "prod exited" if "exited" in server_error else f"no answer in {bound_seconds:.0f}s"
+        return CheckResult(2, FAIL, value, server_error or "the server never answered")
     value = f"GET {path} {status} after {first_response_seconds:.1f}s"
     if not 200 <= status < 400:
         detail = f"GET {path} answered {status}; 2xx or 3xx expected"

@@ -94,8 +94,11 @@ def test_http_needs_2xx_or_3xx_and_a_served_static_file():
     assert bad_host.status == FAIL and "ALLOWED_HOSTS" in bad_host.detail
     missing = http_check(200, 0.8, 60, "/", StaticProbe(url="/static/app.css", status=404))
     assert missing.status == FAIL and "WhiteNoise" in missing.detail
-    silent = http_check(None, None, 60, "/", StaticProbe(), "the container exited: boom")
-    assert silent.status == FAIL and silent.detail == "the container exited: boom"
+    exited = http_check(None, None, 60, "/", StaticProbe(), "the container exited: boom")
+    assert exited.status == FAIL and exited.value == "prod exited"
+    assert exited.detail == "the container exited: boom"
+    silent = http_check(None, None, 60, "/", StaticProbe(), "no answer in 60s; last log line: -")
+    assert silent.status == FAIL and silent.value == "no answer in 60s"
 
 
 def test_static_probe_from_the_settings_the_container_reports():
