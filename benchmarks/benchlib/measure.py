@@ -20,6 +20,7 @@ BASE_IMAGE = (
 MB = 1_000_000
 START_TIMEOUT_S = 120  # bounded waits: a broken image is a failed figure, not a hung run
 RELOAD_TIMEOUT_S = 30
+DEV_SETTLE_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,9 @@ class Measurer:
                 )
                 figures["dev_reload_s"] = None
                 return
+            # A developer edits some time after the server is up; saving in the same
+            # instant would time the autoreloader's start-up instead of a reload.
+            time.sleep(DEV_SETTLE_S)
             marker = f"Reloaded {nonce}"
             variant.set_heading(marker)
             saved = time.perf_counter()
