@@ -195,14 +195,17 @@ class Docker:
                 errors="replace",
             )
         except FileNotFoundError:
-            raise DockerError(
-                f"Docker client {self.client!r} not found: install Docker, "
-                "or name the client with PARITY_DOCKER / --docker"
-            ) from None
+            raise self._client_missing() from None
         except subprocess.TimeoutExpired:
             raise DockerError(
                 f"`{self.client} {' '.join(args[:2])}` did not finish in {timeout:.0f} s"
             ) from None
+
+    def _client_missing(self) -> DockerError:
+        return DockerError(
+            f"Docker client {self.client!r} not found: install Docker, "
+            "or name the client with PARITY_DOCKER / --docker"
+        )
 
     def _checked(self, args: Sequence[str], what: str, **kwargs) -> str:
         result = self._call(args, **kwargs)
@@ -270,10 +273,7 @@ class Docker:
                 env=env,
             )
         except FileNotFoundError:
-            raise DockerError(
-                f"Docker client {self.client!r} not found: install Docker, "
-                "or name the client with PARITY_DOCKER / --docker"
-            ) from None
+            raise self._client_missing() from None
         assert process.stdout is not None
         try:
             for raw in process.stdout:
@@ -339,10 +339,7 @@ class Docker:
         try:
             process = subprocess.Popen([self.client, *args])
         except FileNotFoundError:
-            raise DockerError(
-                f"Docker client {self.client!r} not found: install Docker, "
-                "or name the client with PARITY_DOCKER / --docker"
-            ) from None
+            raise self._client_missing() from None
         previous = _signals_interrupt()
         try:
             return process.wait()
