@@ -31,13 +31,15 @@ PYPROJECT = "pyproject.toml"
 PARITY_TOML = "parity.toml"
 
 # The stored options, in the order they are written.
-OPTIONS = ("python", "base_image", "installer", "server", "port", "settings", "manage")
+OPTIONS = ("name", "python", "base_image", "installer", "server", "port", "settings", "manage")
 CHOICES = {"installer": ("pip", "uv"), "server": ("gunicorn", "uvicorn")}
 
 PARITY_TOML_HEADER = "# Options for `parity init` (django-parity): the next run reuses them.\n"
 
 _PYTHON_VERSION = re.compile(r"\d+\.\d+")
 _MODULE = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
+# A Docker image repository: lowercase components separated by "/".
+_IMAGE_NAME = re.compile(r"[a-z0-9]+(?:[._-]+[a-z0-9]+)*(?:/[a-z0-9]+(?:[._-]+[a-z0-9]+)*)*")
 _TABLE_HEADER = re.compile(r"[ \t]*\[")  # outside multi-line values, only headers start with "["
 _PARITY_HEADER = re.compile(
     r"""[ \t]*\[[ \t]*(tool|"tool"|'tool')[ \t]*\.[ \t]*(parity|"parity"|'parity')[ \t]*\]"""
@@ -98,6 +100,8 @@ def option_problem(name: str, value: Any) -> str | None:
         return f'python must be a version like "3.12", not {shown}'
     if name in CHOICES and value not in CHOICES[name]:
         return f"{name} must be one of {', '.join(CHOICES[name])}, not {shown}"
+    if name == "name" and not _IMAGE_NAME.fullmatch(value):
+        return f'name must be a Docker image name like "shop" or "team/shop", not {shown}'
     if name == "settings" and not _MODULE.fullmatch(value):
         return f'settings must be a dotted module name like "mysite.settings", not {shown}'
     if name in ("base_image", "manage") and (not value or value != value.strip()):

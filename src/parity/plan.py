@@ -41,6 +41,7 @@ DJANGO_CONFIG_VARS = frozenset({"DJANGO_SETTINGS_MODULE", "DJANGO_CONFIGURATION"
 class Options:
     """What the user chose on the command line or in [tool.parity]; None means "decide for me"."""
 
+    name: str | None = None  # image name for tags; default: the directory's
     python: str | None = None
     base_image: str | None = None
     installer: str | None = None
@@ -178,7 +179,7 @@ def make_plan(project: Project, options: Options) -> Plan:
     collectstatic = _can_collectstatic(project, notes)
     return Plan(
         tool_version=__version__,
-        project_name=project.name,
+        project_name=options.name or project.name,
         python_version=python,
         base_image=base_image,
         installer=installer,

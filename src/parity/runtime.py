@@ -18,11 +18,6 @@ from pathlib import Path
 from parity.docker import BuildResult, Docker, RunSpec, client_from
 from parity.errors import ParityError, UsageError
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
-
 TARGETS = ("base", "dev", "prod")
 DEFAULT_PORT = 8000
 
@@ -66,7 +61,10 @@ def add_docker_arguments(parser: argparse.ArgumentParser) -> None:
         help="Docker client binary (default: $PARITY_DOCKER or docker)",
     )
     parser.add_argument(
-        "--network", metavar="NETWORK", help="network for builds and containers, e.g. host"
+        "--network",
+        metavar="NETWORK",
+        default=os.environ.get("PARITY_NETWORK") or None,
+        help="network for builds and containers, e.g. host (default: $PARITY_NETWORK)",
     )
     parser.add_argument(
         "--name",
@@ -125,19 +123,11 @@ def context_from(args: argparse.Namespace) -> BuildContext:
 
 
 def image_name(root: Path) -> str:
-    """[tool.parity] name in pyproject.toml, else the Docker-safe directory name."""
+    """The name saved in [tool.parity] (or parity.toml), else the Docker-safe directory name."""
+    from parity import config
     from parity.scan import project_name
 
-    pyproject = root / "pyproject.toml"
-    if pyproject.is_file():
-        try:
-            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-            raise ParityError(f"{pyproject}: cannot read it ({error}); fix the file") from None
-        name = data.get("tool", {}).get("parity", {}).get("name")
-        if isinstance(name, str) and name.strip():
-            return name.strip().lower()
-    return project_name(root)
+    return config.load_options(root).get("name") or project_name(root)
 
 
 def code_root(root: Path) -> Path:

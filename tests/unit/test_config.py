@@ -38,6 +38,7 @@ line-length = 100
 """
 
 ALL_OPTIONS = {
+    "name": "team/shop",
     "python": "3.12",
     "base_image": "python:3.12-slim-bookworm",
     "installer": "uv",
@@ -71,6 +72,7 @@ def test_options_round_trip_through_pyproject(tmp_path):
     # The rest of the file is kept byte for byte; the table is appended after one blank line.
     assert text.startswith(PYPROJECT + "\n[tool.parity]\n")
     assert text.splitlines()[len(PYPROJECT.splitlines()) + 2 :] == [
+        'name = "team/shop"',
         'python = "3.12"',
         'base_image = "python:3.12-slim-bookworm"',
         'installer = "uv"',

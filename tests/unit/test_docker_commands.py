@@ -23,13 +23,16 @@ def test_image_name_from_tool_parity_else_the_directory(tmp_path):
     project = tmp_path / "My Shop"
     project.mkdir()
     assert image_name(project) == "my-shop"
-    (project / "pyproject.toml").write_text('[tool.parity]\nname = "Storefront"\n')
+    (project / "pyproject.toml").write_text('[tool.parity]\nname = "storefront"\n')
     assert image_name(project) == "storefront"
+    (project / "pyproject.toml").write_text('[tool.parity]\nname = "Store Front"\n')
+    with pytest.raises(ParityError, match="Docker image name"):
+        image_name(project)
 
 
 def test_unreadable_pyproject_is_one_line_naming_it(tmp_path):
     (tmp_path / "pyproject.toml").write_text("[tool.parity\n")
-    with pytest.raises(ParityError, match=r"pyproject.toml: cannot read it"):
+    with pytest.raises(ParityError, match=r"pyproject.toml: is not valid TOML"):
         image_name(tmp_path)
 
 

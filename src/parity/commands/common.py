@@ -18,6 +18,7 @@ def add_project_options(parser) -> None:
 def options_from_args(args) -> Options:
     """The Options given on the command line (None where a flag was not given), checked."""
     options = Options(
+        name=getattr(args, "name", None),
         python=getattr(args, "python", None),
         base_image=getattr(args, "base_image", None),
         installer=getattr(args, "installer", None),

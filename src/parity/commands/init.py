@@ -15,6 +15,11 @@ HELP = "write the Dockerfile (base/dev/prod), .dockerignore, compose.yaml and se
 
 def register(parser) -> None:
     add_project_options(parser)
+    parser.add_argument(
+        "--name",
+        metavar="IMAGE",
+        help="image name for <name>:<target> tags (default: the directory)",
+    )
     parser.add_argument("--python", metavar="X.Y", help="Python version (default: the project's)")
     parser.add_argument(
         "--base-image", metavar="IMAGE", help="base image (default: python:X.Y-slim-<debian>)"
