@@ -177,6 +177,11 @@ def make_plan(project: Project, options: Options) -> Plan:
         prod_settings = None
 
     collectstatic = _can_collectstatic(project, notes)
+    if project.frontend:
+        notes.append(
+            f"{project.frontend.package_json} has a build script, but the generated Dockerfile "
+            "does not build front-end assets yet: build them before `docker build`"
+        )
     return Plan(
         tool_version=__version__,
         project_name=options.name or project.name,
