@@ -74,8 +74,9 @@ def test_a_hand_written_dockerfile_is_never_overwritten(project, capsys):
     (project / "Dockerfile").write_text("FROM python:3.11-slim\n")
     before = snapshot(project)
     assert main(["init", str(project)]) == 1
-    err = capsys.readouterr().err
+    out, err = capsys.readouterr()
     assert "conflict Dockerfile" in err and "--force" in err
+    assert "-FROM python:3.11-slim" in out, "the diff is shown"
     assert snapshot(project) == before, "nothing may be written when one file conflicts"
 
 

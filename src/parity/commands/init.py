@@ -72,9 +72,11 @@ def run(args) -> int:
 
     conflicts = [c for c in changes if c.action == "conflict"]
     if conflicts:
+        for change in conflicts:
+            print(files.diff(change), end="")
         for line in files.describe(changes):
             print(line, file=sys.stderr)
-        print("nothing was written; see `parity init --diff`, or use --force", file=sys.stderr)
+        print("nothing was written; keep your files, or replace them with --force", file=sys.stderr)
         return 1
     files.apply(root, changes)
     for line in files.describe(changes):
