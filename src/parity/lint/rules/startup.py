@@ -163,6 +163,17 @@ def runserver_loopback(ctx):
                 )
 
 
+def _prod_manage_calls(ctx, subcommand: str):
+    """(startup, line of the call or None) for each `manage.py <subcommand>` prod runs at start."""
+    prod = _prod(ctx)
+    if prod is None:
+        return
+    for startup in startups(ctx, prod):
+        for index, command in enumerate(startup.commands):
+            if _is_manage(command, subcommand):
+                yield startup, startup.line_of.get(index)
+
+
 @rule(
     "DP302",
     "error",
@@ -170,20 +181,15 @@ def runserver_loopback(ctx):
     "Run a production server (gunicorn, uvicorn, daphne, granian) in the prod stage.",
 )
 def runserver_in_prod(ctx):
-    prod = _prod(ctx)
-    if prod is None:
-        return
-    for startup in startups(ctx, prod):
-        for index, command in enumerate(startup.commands):
-            if _is_manage(command, "runserver"):
-                yield ctx.finding(
-                    "DP302",
-                    startup.line_of.get(index, startup.line),
-                    f"stage '{prod.label}' starts `manage.py runserver`: the development server is"
-                    " neither secure nor efficient in production",
-                    path=startup.path,
-                )
-                return
+    for startup, line in _prod_manage_calls(ctx, "runserver"):
+        yield ctx.finding(
+            "DP302",
+            line or startup.line,
+            f"stage '{_prod(ctx).label}' starts `manage.py runserver`: the development server is"
+            " neither secure nor efficient in production",
+            path=startup.path,
+        )
+        return  # one finding is enough: the stage runs the wrong server
 
 
 @rule(
@@ -256,19 +262,14 @@ def chained_start(ctx):
     " static files are part of the image.",
 )
 def collectstatic_at_start(ctx):
-    prod = _prod(ctx)
-    if prod is None:
-        return
-    for startup in startups(ctx, prod):
-        for index, command in enumerate(startup.commands):
-            if _is_manage(command, "collectstatic"):
-                yield ctx.finding(
-                    "DP305",
-                    startup.line_of.get(index, startup.line),
-                    "collectstatic runs at every container start: slower starts, and each replica"
-                    " writes its own copy; the image should already hold the static files",
-                    path=startup.path,
-                )
+    for startup, line in _prod_manage_calls(ctx, "collectstatic"):
+        yield ctx.finding(
+            "DP305",
+            line or startup.line,
+            "collectstatic runs at every container start: slower starts, and each replica"
+            " writes its own copy; the image should already hold the static files",
+            path=startup.path,
+        )
 
 
 @rule(
@@ -279,23 +280,16 @@ def collectstatic_at_start(ctx):
     ' if [ "${DJANGO_MIGRATE:-1}" != 0 ]; then python manage.py migrate --noinput; fi',
 )
 def unguarded_migrate(ctx):
-    prod = _prod(ctx)
-    if prod is None:
-        return
-    for startup in startups(ctx, prod):
-        for index, command in enumerate(startup.commands):
-            if not _is_manage(command, "migrate"):
-                continue
-            line = startup.line_of.get(index)
-            if _guarded(startup.text, line):
-                continue
-            yield ctx.finding(
-                "DP306",
-                line or startup.line,
-                "migrate runs at every container start with no switch to turn it off: several"
-                " replicas starting together race to migrate",
-                path=startup.path,
-            )
+    for startup, line in _prod_manage_calls(ctx, "migrate"):
+        if _guarded(startup.text, line):
+            continue
+        yield ctx.finding(
+            "DP306",
+            line or startup.line,
+            "migrate runs at every container start with no switch to turn it off: several"
+            " replicas starting together race to migrate",
+            path=startup.path,
+        )
 
 
 @rule(
