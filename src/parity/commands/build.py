@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from parity.runtime import TARGETS, add_docker_arguments, context_from, docker_from
 
-HELP = "build the base, dev and prod targets with BuildKit and tag them <project>:<target>"
-
 
 def register(parser):
     add_docker_arguments(parser)

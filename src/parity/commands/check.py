@@ -8,7 +8,6 @@ import tempfile
 
 from parity.errors import UsageError
 
-HELP = "Lint a Dockerfile (and .dockerignore, compose file) against the dev/prod pattern."
 FORMATS = ("text", "json", "sarif")
 THRESHOLDS = ("error", "warning", "never")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from parity import config
 from parity.errors import UsageError
 from parity.plan import Options
 
@@ -27,6 +26,8 @@ def options_from_args(args) -> Options:
         settings=getattr(args, "settings", None),
         manage=getattr(args, "manage", None),
     )
+    from parity import config
+
     for name, value in asdict(options).items():
         problem = value is not None and config.option_problem(name, value)
         if problem:

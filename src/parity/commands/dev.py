@@ -13,8 +13,6 @@ from parity.runtime import (
     env_pairs,
 )
 
-HELP = "run the dev image with the code root bind-mounted (live reload) as your user; Ctrl-C stops"
-
 
 def register(parser):
     add_docker_arguments(parser)

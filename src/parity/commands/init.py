@@ -10,8 +10,6 @@ from parity import config, files
 from parity.commands.common import add_project_options, options_from_args
 from parity.generate import generate
 
-HELP = "write the Dockerfile (base/dev/prod), .dockerignore, compose.yaml and server config"
-
 
 def register(parser) -> None:
     add_project_options(parser)

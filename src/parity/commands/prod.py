@@ -12,8 +12,6 @@ from parity.runtime import (
     prod_run_spec,
 )
 
-HELP = "run the prod image as production would (migrate, then the server) with --env-file"
-
 
 def register(parser):
     add_docker_arguments(parser)

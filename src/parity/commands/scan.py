@@ -8,8 +8,6 @@ from parity.commands.common import add_project_options
 from parity.model import Fact, Origin, Project, to_data
 from parity.scan import scan
 
-HELP = "read a Django project without running it and explain what was found"
-
 # Bumped only when a field is removed or changes meaning (docs/scan-json.md).
 JSON_SCHEMA_VERSION = 1
 LABEL_WIDTH = 24

@@ -15,8 +15,6 @@ from parity.runtime import (
     env_pairs,
 )
 
-HELP = "run the project's tests in the dev image (pytest if a dev dependency, else manage.py test)"
-
 
 def register(parser):
     add_docker_arguments(parser)

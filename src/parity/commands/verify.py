@@ -15,8 +15,6 @@ from parity.runtime import (
 from parity.verify import VerifyOptions, verify
 from parity.verify_checks import table
 
-HELP = "build base, dev and prod, run them and check each dev/prod promise (non-zero if one fails)"
-
 
 def register(parser):
     add_docker_arguments(parser)
