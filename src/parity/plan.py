@@ -111,6 +111,11 @@ class Plan:
         return "." if self.code_root == "." else f"./{self.code_root}"
 
     @property
+    def server_module(self) -> str:
+        """The module gunicorn loads the application from, e.g. "mysite.wsgi"."""
+        return self.server_command[-1].partition(":")[0]
+
+    @property
     def prod_setup_commands(self) -> tuple[str, ...]:
         """What prod's one RUN after the source COPY does: static files, bytecode, ownership."""
         commands = []

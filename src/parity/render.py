@@ -15,7 +15,6 @@ TEMPLATES = {
     "dockerignore.j2": (".dockerignore", "#"),
     "compose.yaml.j2": ("compose.yaml", "#"),
     "gunicorn.conf.py.j2": ("{code_root}/gunicorn.conf.py", "#"),
-    "docker-entrypoint.sh.j2": ("{code_root}/docker-entrypoint.sh", "#"),
 }
 
 

@@ -40,9 +40,8 @@ def cli(*args: str) -> subprocess.CompletedProcess:
 
 def test_init_writes_every_file_and_a_second_run_changes_nothing(project, capsys):
     assert main(["init", str(project)]) == 0
-    for name in (*GENERATED, "gunicorn.conf.py", "docker-entrypoint.sh"):
+    for name in (*GENERATED, "gunicorn.conf.py"):
         assert (project / name).is_file(), name
-    assert os.access(project / "docker-entrypoint.sh", os.X_OK)
     first = snapshot(project)
     capsys.readouterr()
     assert main(["init", str(project)]) == 0

@@ -98,10 +98,7 @@ def test_prod_installs_server_before_copying_source_then_collects_static():
     assert server_run < copy < collect
     assert steps[copy][1] == "app/ /app/"
     assert exec_form(step_args(graph["prod"], "CMD")[0]) == ["gunicorn", "app.wsgi:application"]
-    assert exec_form(step_args(graph["prod"], "ENTRYPOINT")[0]) == [
-        "sh",
-        "/app/docker-entrypoint.sh",
-    ]
+    assert step_args(graph["prod"], "ENTRYPOINT") == [], "gunicorn itself is PID 1"
     assert step_args(graph["prod"], "USER") == ["10001:10001"]
 
 
@@ -205,17 +202,18 @@ def test_rendering_is_deterministic_and_every_file_carries_a_valid_stamp():
         ".dockerignore",
         "compose.yaml",
         "app/gunicorn.conf.py",
-        "app/docker-entrypoint.sh",
     }
     for text in first.values():
         assert generated_state(stamp(text)) == "ours"
 
 
-def test_entrypoint_migrates_only_for_the_server_and_can_be_disabled():
-    script = render(make_plan(article_project(), Options()))["app/docker-entrypoint.sh"]
-    assert script.startswith("#!/bin/sh\n")
-    assert '[ "${DJANGO_MIGRATE:-1}" != "0" ] && [ "${1:-}" = "gunicorn" ]' in script
-    assert script.rstrip().endswith('exec "$@"')
+def test_migrations_run_once_in_the_gunicorn_master_unless_disabled():
+    config = render(make_plan(article_project(), Options()))["app/gunicorn.conf.py"]
+    assert "def on_starting(server):" in config
+    assert 'os.environ.get("DJANGO_MIGRATE", "1") == "0"' in config
+    assert 'call_command("migrate", interactive=False)' in config
+    assert "connections.close_all()" in config
+    compile(config, "gunicorn.conf.py", "exec")  # the generated config is valid Python
 
 
 def test_dockerignore_keeps_secrets_and_local_data_out_but_not_requirements():
