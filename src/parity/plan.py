@@ -71,7 +71,6 @@ class Plan:
     installer: str
     manager: str
     tools: tuple[tuple[str, str], ...]  # (tool, install command) for the tools stage
-    builder_env: tuple[tuple[str, str], ...]
     venv_with_pip: bool
     runtime_packages: tuple[str, ...]
     build_packages: tuple[str, ...]
@@ -100,6 +99,11 @@ class Plan:
     test_runner: str
     dockerignore_extra: tuple[str, ...]
     notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def needs_builder(self) -> bool:
+        """Dependencies get a stage of their own only when it holds compilers prod must not get."""
+        return bool(self.build_packages)
 
     @property
     def code_root_source(self) -> str:
@@ -156,9 +160,7 @@ def make_plan(project: Project, options: Options) -> Plan:
     runtime = sorted({p for need in project.system_needs for p in need.runtime_packages})
     build = sorted({p for need in project.system_needs for p in need.build_packages} - set(runtime))
 
-    prod_install, dev_install, tools, builder_env, venv_with_pip = _install_steps(
-        project, installer
-    )
+    prod_install, dev_install, tools, venv_with_pip = _install_steps(project, installer)
     server_install = _server_install(project, server, installer)
     if (
         server_install
@@ -195,7 +197,6 @@ def make_plan(project: Project, options: Options) -> Plan:
         installer=installer,
         manager=deps.manager,
         tools=tools,
-        builder_env=builder_env,
         venv_with_pip=venv_with_pip,
         runtime_packages=tuple(runtime),
         build_packages=tuple(build),
@@ -273,20 +274,36 @@ def _tool_install(tool: str) -> str:
     return f"python -m venv /opt/{tool} && /opt/{tool}/bin/pip install {tool}=={version}{pins}"
 
 
+# uv's settings for every install: bytecode compiled at build time (containers start faster),
+# files copied out of the cache mount (hard links would point outside the layer), and the
+# image's own Python, never a downloaded one.
+UV_PIP = "uv pip install --compile-bytecode --link-mode=copy --no-python-downloads"
+UV_SYNC = (
+    "uv sync --active --compile-bytecode --link-mode=copy --no-python-downloads"
+    f" --project {DEPS_DIR} --no-install-project"
+)
+
+
+def _with_env(env: dict[str, str], command: str) -> str:
+    """`command` with settings for that one command (they never reach the image's ENV)."""
+    return " ".join(f"{name}={value}" for name, value in env.items()) + " " + command
+
+
 def _install_steps(project: Project, installer: str):
-    """(prod step, dev step, tools, builder env, venv needs pip) for the project's manager."""
+    """(prod step, dev step, tools, venv needs pip) for the project's manager."""
     deps = project.dependencies
     manager = deps.manager
     prod_files = deps_prod_files(project)
     all_files = tuple(deps.files) or prod_files
     uv_cache = ("/root/.cache/uv",)
     pip_cache = ("/root/.cache/pip",)
+    uv_tools = (("uv", _tool_install("uv")),)
 
     def at(path: str) -> str:
         return f"{DEPS_DIR}/{path}"
 
     if manager == "none":
-        return None, None, (), (), installer == "pip"
+        return None, None, (), installer == "pip"
     if manager == "requirements":
         if installer == "pip":
             prod = _each("pip install", "-r", deps.prod_inputs, at)
@@ -295,16 +312,14 @@ def _install_steps(project: Project, installer: str):
                 InstallStep(prod, prod_files, (), pip_cache),
                 InstallStep(dev, all_files, (), pip_cache) if deps.dev_inputs else None,
                 (),
-                (),
                 True,
             )
-        prod = _each("uv pip install", "-r", deps.prod_inputs, at)
-        dev = _each("uv pip install", "-r", deps.dev_inputs, at)
+        prod = _each(UV_PIP, "-r", deps.prod_inputs, at)
+        dev = _each(UV_PIP, "-r", deps.dev_inputs, at)
         return (
             InstallStep(prod, prod_files, ("uv",), uv_cache),
             InstallStep(dev, all_files, ("uv",), uv_cache) if deps.dev_inputs else None,
-            (("uv", _tool_install("uv")),),
-            _UV_ENV,
+            uv_tools,
             False,
         )
     if manager == "pyproject":
@@ -312,81 +327,55 @@ def _install_steps(project: Project, installer: str):
         selectors = "".join(f" --extra {e}" for e in deps.dev_extras) + "".join(
             f" --group {pyproject}:{g}" for g in deps.dev_groups
         )
-        has_dev = bool(selectors)
-        return (
-            InstallStep(f"uv pip install -r {pyproject}", prod_files, ("uv",), uv_cache),
-            InstallStep(f"uv pip install -r {pyproject}{selectors}", all_files, ("uv",), uv_cache)
-            if has_dev
-            else None,
-            (("uv", _tool_install("uv")),),
-            _UV_ENV,
-            False,
-        )
+        prod = InstallStep(f"{UV_PIP} -r {pyproject}", prod_files, ("uv",), uv_cache)
+        dev = InstallStep(f"{UV_PIP} -r {pyproject}{selectors}", all_files, ("uv",), uv_cache)
+        return prod, dev if selectors else None, uv_tools, False
     if manager == "uv":
         groups = "".join(f" --group {g}" for g in deps.dev_groups)
         extras = "".join(f" --extra {e}" for e in deps.dev_extras)
-        sync = f"uv sync --project {DEPS_DIR} --no-install-project"
-        locked = " --locked" if deps.lock_file else ""
+        sync = UV_SYNC + (" --locked" if deps.lock_file else "")
         return (
             # Not just --no-dev: any group in default-groups is a development group.
-            InstallStep(f"{sync}{locked} --no-default-groups", all_files, ("uv",), uv_cache),
-            InstallStep(f"{sync}{locked}{groups}{extras}", all_files, ("uv",), uv_cache),
-            (("uv", _tool_install("uv")),),
-            _UV_ENV + (("UV_PROJECT_ENVIRONMENT", VENV),),
+            InstallStep(f"{sync} --no-default-groups", all_files, ("uv",), uv_cache),
+            InstallStep(f"{sync}{groups}{extras}", all_files, ("uv",), uv_cache),
+            uv_tools,
             False,
         )
     if manager == "poetry":
+        cache = "/root/.cache/pypoetry"
+        env = {"POETRY_VIRTUALENVS_CREATE": "false", "POETRY_CACHE_DIR": cache}
         poetry = f"/opt/poetry/bin/poetry install --no-root --no-interaction --directory {DEPS_DIR}"
         groups = ",".join(deps.dev_groups)
-        cache = ("/root/.cache/pypoetry",)
+        prod = _with_env(env, f"{poetry} --only main")
+        dev = _with_env(env, f"{poetry} --with {groups}" if groups else poetry)
         return (
-            InstallStep(f"{poetry} --only main", all_files, ("poetry",), cache, True),
-            InstallStep(
-                f"{poetry} --with {groups}" if groups else poetry,
-                all_files,
-                ("poetry",),
-                cache,
-                True,
-            ),
+            InstallStep(prod, all_files, ("poetry",), (cache,), True),
+            InstallStep(dev, all_files, ("poetry",), (cache,), True),
             (("poetry", _tool_install("poetry")),),
-            (("POETRY_VIRTUALENVS_CREATE", "false"), ("POETRY_CACHE_DIR", "/root/.cache/pypoetry")),
             True,
         )
     if manager == "pipenv":
-        verb = "sync" if deps.lock_file else "install"
-        pipenv = f"/opt/pipenv/bin/pipenv {verb}"
+        env = {"PIPENV_PIPFILE": at("Pipfile"), "PIPENV_VERBOSITY": "-1", "PIPENV_NOSPIN": "1"}
+        pipenv = "/opt/pipenv/bin/pipenv " + ("sync" if deps.lock_file else "install")
         return (
-            InstallStep(pipenv, all_files, ("pipenv",), pip_cache, True),
-            InstallStep(f"{pipenv} --dev", all_files, ("pipenv",), pip_cache, True),
+            InstallStep(_with_env(env, pipenv), all_files, ("pipenv",), pip_cache, True),
+            InstallStep(_with_env(env, f"{pipenv} --dev"), all_files, ("pipenv",), pip_cache, True),
             (("pipenv", _tool_install("pipenv")),),
-            (
-                ("PIPENV_PIPFILE", at("Pipfile")),
-                ("PIPENV_VERBOSITY", "-1"),
-                ("PIPENV_NOSPIN", "1"),
-            ),
             True,
         )
     if manager == "pdm":
-        pdm = f"/opt/pdm/bin/pdm sync --no-self --project {DEPS_DIR}"
-        if not deps.lock_file:
-            pdm = f"/opt/pdm/bin/pdm install --no-self --project {DEPS_DIR}"
+        cache = "/root/.cache/pdm"
+        env = {"PDM_CHECK_UPDATE": "false", "PDM_CACHE_DIR": cache}
+        verb = "sync" if deps.lock_file else "install"
+        pdm = f"/opt/pdm/bin/pdm {verb} --no-self --project {DEPS_DIR}"
         groups = "".join(f" --group {g}" for g in deps.dev_groups)
-        cache = ("/root/.cache/pdm",)
         return (
-            InstallStep(f"{pdm} --prod", all_files, ("pdm",), cache, True),
-            InstallStep(f"{pdm}{groups}", all_files, ("pdm",), cache, True),
+            InstallStep(_with_env(env, f"{pdm} --prod"), all_files, ("pdm",), (cache,), True),
+            InstallStep(_with_env(env, f"{pdm}{groups}"), all_files, ("pdm",), (cache,), True),
             (("pdm", _tool_install("pdm")),),
-            (("PDM_CHECK_UPDATE", "false"), ("PDM_CACHE_DIR", "/root/.cache/pdm")),
             True,
         )
     raise UsageError(f"dependency manager {manager!r} is not supported yet")
-
-
-_UV_ENV = (
-    ("UV_COMPILE_BYTECODE", "1"),  # compile at build time: faster first start of every container
-    ("UV_LINK_MODE", "copy"),  # the cache is a mount: hard links would point outside the layer
-    ("UV_PYTHON_DOWNLOADS", "never"),  # use the image's Python, never fetch another
-)
 
 
 def _each(installer: str, flag: str, inputs: tuple[str, ...], at) -> str:
@@ -410,7 +399,7 @@ def _server_install(project: Project, server: str, installer: str) -> InstallSte
     specs = " ".join(f"{p}=={TOOL_VERSIONS[p]}" for p in missing)
     if installer == "pip":
         return InstallStep(f"pip install {specs}", (), (), ("/root/.cache/pip",))
-    return InstallStep(f"uv pip install {specs}", (), ("uv",), ("/root/.cache/uv",))
+    return InstallStep(f"{UV_PIP} {specs}", (), ("uv",), ("/root/.cache/uv",))
 
 
 def _server_command(project: Project, server: str) -> tuple[str, ...]:

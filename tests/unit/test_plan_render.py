@@ -73,7 +73,10 @@ def test_the_article_stages_with_prod_last_and_shared_base():
     assert graph["dev"]["from"] == "base"
     assert graph["prod"]["from"] == "base"
     assert graph["base"]["from"] == "runtime"
-    assert step_args(graph["base"], "COPY") == ["--from=builder /opt/venv /opt/venv"]
+    # Nothing to compile: the dependencies go straight into base, no builder stage to copy from.
+    assert "builder" not in graph
+    [install] = step_args(graph["base"], "RUN")
+    assert "uv pip install --compile-bytecode --link-mode=copy" in install
     assert "ARG PYTHON_IMAGE=python:3.11-slim-bookworm" in text
 
 
@@ -83,7 +86,7 @@ def test_dev_copies_no_source_and_runs_runserver_on_all_interfaces():
     [cmd] = step_args(graph["dev"], "CMD")
     assert exec_form(cmd) == ["python", "manage.py", "runserver", "0.0.0.0:8000"]
     [run] = step_args(graph["dev"], "RUN")
-    assert "uv pip install -r /deps/requirements.dev.txt" in run
+    assert "--no-python-downloads -r /deps/requirements.dev.txt" in run
     # The dev file reads requirements.txt (-r), so both are mounted.
     assert "source=requirements.dev.txt" in run and "source=requirements.txt" in run
 
@@ -115,17 +118,17 @@ def test_placeholders_only_on_the_collectstatic_run_and_typed():
 
 def test_production_dependencies_never_mount_dev_files():
     graph = dockerfile(article_project())
-    [builder_run] = step_args(graph["builder"], "RUN")
-    assert "requirements.dev.txt" not in builder_run
-    assert "uv pip install -r /deps/requirements.txt" in builder_run
+    [base_run] = step_args(graph["base"], "RUN")
+    assert "requirements.dev.txt" not in base_run
+    assert "--no-python-downloads -r /deps/requirements.txt" in base_run
 
 
 def test_pip_installer_needs_no_tools_stage():
     graph = dockerfile(article_project(), installer="pip")
     assert "tools" not in graph
-    [builder_run] = step_args(graph["builder"], "RUN")
-    assert "python -m venv /opt/venv" in builder_run and "pip install -r" in builder_run
-    assert "--mount=type=cache,target=/root/.cache/pip" in builder_run
+    [base_run] = step_args(graph["base"], "RUN")
+    assert "python -m venv /opt/venv" in base_run and "pip install -r" in base_run
+    assert "--mount=type=cache,target=/root/.cache/pip" in base_run
 
 
 def test_server_already_required_is_not_installed_again():
@@ -162,6 +165,8 @@ def test_system_packages_runtime_in_runtime_stage_build_only_in_builder():
     assert "install -y --no-install-recommends libpq5" in runtime_apt
     assert "gcc" not in runtime_apt
     assert "install -y --no-install-recommends gcc libpq-dev" in builder_apt
+    assert step_args(graph["base"], "COPY") == ["--from=builder /opt/venv /opt/venv"]
+    assert "uv pip install" in " ".join(step_args(graph["builder"], "RUN"))
     for name in ("base", "prod"):
         assert "gcc" not in " ".join(a for _, a in graph[name]["steps"])
 
