@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import secrets
+import shutil
 import sys
 import tempfile
 import time
@@ -106,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         with tempfile.TemporaryDirectory(prefix="parity-bench-") as workdir:
-            data = _measure(args, Path(workdir), docker, docker_version, load)
+            data = _measure(args, Path(workdir), out_dir, docker, docker_version, load)
     except BenchError as exc:
         print(f"benchmarks: {exc}", file=sys.stderr)
         return 1
@@ -127,13 +128,14 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _measure(args, workdir: Path, docker: Docker, docker_version: str, load) -> dict:
+def _measure(args, workdir: Path, out_dir: Path, docker: Docker, docker_version: str, load) -> dict:
     log("preparing variants (parity init for each installer)")
     article = article_variant(workdir)
     generated = [generated_variant(workdir, installer) for installer in args.installers]
     candidates = [candidate_variant(workdir, generated[0], path) for path in args.candidate]
     variants = [article, *generated, *candidates, floor_variant(workdir, generated[0])]
     labels = {v.key: v.label for v in variants} | {TOOL: "parity"}
+    _keep_files_measured(variants, out_dir / "files")
     repository = make_repository(workdir / "synthetic", args.scan_files)
 
     measurer = Measurer(docker, args.prefix, load)
@@ -179,6 +181,17 @@ def _measure(args, workdir: Path, docker: Docker, docker_version: str, load) -> 
         steps=steps,
         problems=problems,
     )
+
+
+def _keep_files_measured(variants, destination: Path) -> None:
+    """Each variant's Dockerfile and server config as measured: the templates move on."""
+    for variant in variants:
+        for relative in ("Dockerfile", ".dockerignore", "app/gunicorn.conf.py"):
+            source = variant.context / relative
+            if source.is_file():
+                target = destination / variant.key / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, target)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .buildlog import BuildStep
-from .docker_cli import Docker
+from .docker_cli import BenchError, Docker
 from .load import run_load
 from .probes import free_port, is_ok, wait_for
 from .variants import Variant
@@ -24,6 +24,21 @@ START_TIMEOUT_S = 120  # bounded waits: a broken image is a failed figure, not a
 RELOAD_TIMEOUT_S = 30
 DEV_SETTLE_S = 1.0
 DEV_EDITS = 3  # per run; the run's figure is their median
+
+
+FULL_FIGURES = (
+    "cold_prod_s",
+    "size_mb",
+    "added_mb",
+    "layers",
+    "first_200_s",
+    "stop_s",
+    "stop_exit",
+    "cold_dev_s",
+    "dev_reload_s",
+)
+LOAD_FIGURES = ("rps", "p99_ms", "load_errors")
+REBUILD_FIGURES = ("code_rebuild_s", "req_rebuild_s")
 
 
 @dataclass(frozen=True)
@@ -66,7 +81,27 @@ class Measurer:
         self.base_size = docker.inspect_image(BASE_IMAGE)["Size"]
 
     def measure(self, variant: Variant, run_name: str, nonce: str) -> RunResult:
+        """Every figure of one run; a step that fails (a broken build, a daemon restart)
+        fails the figures not yet taken, not the whole benchmark."""
         result = RunResult()
+        baseline = variant.baseline()
+        try:
+            self._measure(variant, run_name, nonce, result)
+        except BenchError as exc:
+            result.problems.append(f"{variant.key}: {exc}")
+        finally:
+            variant.restore(baseline)
+            clean_local_state(variant.context)
+        for key in self.figure_keys(variant):
+            result.figures.setdefault(key, None)
+        return result
+
+    def figure_keys(self, variant: Variant) -> tuple[str, ...]:
+        if not variant.full:
+            return REBUILD_FIGURES
+        return FULL_FIGURES + (LOAD_FIGURES if self.load else ()) + REBUILD_FIGURES
+
+    def _measure(self, variant: Variant, run_name: str, nonce: str, result: RunResult) -> None:
         baseline = variant.baseline()
         try:
             if variant.full:
@@ -78,7 +113,6 @@ class Measurer:
         finally:
             variant.restore(baseline)
             clean_local_state(variant.context)
-        return result
 
     def _tag(self, variant: Variant, target: str) -> str:
         return f"{self.prefix}-{variant.key}:{target}"
