@@ -2,7 +2,8 @@
 
 No timing is asserted: the figures are read by people against the issue's targets.
 This checks that every figure could be taken, the results are written, and
-nothing the run made is left behind.
+nothing the run made is left behind; plus, without Docker, the pieces of the
+harness that decide what is built and run (the floor Dockerfile, the port rewrite).
 """
 
 from __future__ import annotations
@@ -17,10 +18,15 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.e2e
-
 REPO = Path(__file__).resolve().parents[2]
 RUN = REPO / "benchmarks" / "run.py"
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from benchlib.buildlog import parse_plain_progress  # noqa: E402
+from benchlib.docker_cli import BenchError  # noqa: E402
+from benchlib.measure import command_on_port  # noqa: E402
+from benchlib.variants import floor_dockerfile  # noqa: E402
+
 FULL_VARIANTS = ("article", "generated-uv", "generated-pip")
 FULL_FIGURES = (
     "cold_prod_s",
@@ -92,6 +98,7 @@ def quick_run(tmp_path_factory):
     }
 
 
+@pytest.mark.e2e
 def test_quick_run_succeeds_and_prints_the_table(quick_run):
     completed = quick_run["completed"]
     assert completed.returncode == 0, completed.stderr[-3000:]
@@ -99,10 +106,12 @@ def test_quick_run_succeeds_and_prints_the_table(quick_run):
     assert "Machine: " in completed.stdout
 
 
+@pytest.mark.e2e
 def test_quick_run_removes_every_image_and_container_it_made(quick_run):
     assert quick_run["left"] == []
 
 
+@pytest.mark.e2e
 def test_quick_run_takes_every_figure_but_the_load_test(quick_run):
     data = json.loads((quick_run["results"] / "latest-quick.json").read_text())
     assert data["mode"] == "quick" and data["runs"] == 1 and data["warmup_runs"] == 0
@@ -120,6 +129,7 @@ def test_quick_run_takes_every_figure_but_the_load_test(quick_run):
     assert data["machine"]["cores"] >= 1 and data["machine"]["docker"]
 
 
+@pytest.mark.e2e
 def test_quick_run_reads_every_target_against_its_figure(quick_run):
     data = json.loads((quick_run["results"] / "latest-quick.json").read_text())
     judged = {(t["metric"], t["variant"]) for t in data["targets"] if t["met"] is not None}
@@ -129,3 +139,83 @@ def test_quick_run_reads_every_target_against_its_figure(quick_run):
     assert ("scan_init_s", "parity") in judged
     markdown = (quick_run["results"] / "latest-quick.md").read_text()
     assert markdown.startswith("Quick run: 1 measured run(s)")
+
+
+GENERATED = """\
+ARG PYTHON_IMAGE=python:3.11-slim-bookworm
+FROM ${PYTHON_IMAGE} AS builder
+RUN --mount=type=cache,target=/root/.cache/uv \\
+    uv pip install -r /deps/requirements.txt
+FROM ${PYTHON_IMAGE} AS base
+COPY --from=builder /opt/venv /opt/venv
+FROM base AS dev
+CMD ["python", "manage.py", "runserver", "0.0.0.0:8000"]
+FROM base AS prod
+# the server, before the source
+RUN --mount=type=cache,target=/root/.cache/uv \\
+    uv pip install gunicorn==27.0.1
+COPY --from=builder /opt/venv/bin/python /tmp/python
+COPY app/ /app/
+RUN python manage.py collectstatic --noinput
+USER app
+CMD ["gunicorn", "app.wsgi"]
+"""
+
+
+def test_floor_keeps_the_dependency_layers_and_only_the_source_copy():
+    floor = floor_dockerfile(GENERATED)
+    lines = [line for line in floor.splitlines() if not line.startswith("#")]
+    assert lines[-1] == "COPY app/ /app/"
+    assert "uv pip install gunicorn==27.0.1" in floor, "the server install is a dependency layer"
+    assert "COPY --from=builder /opt/venv/bin/python /tmp/python" in floor
+    assert "collectstatic" not in floor and "USER" not in floor
+    assert "FROM base AS dev" in floor, "earlier stages stay as generated"
+
+
+def test_floor_needs_a_prod_stage_that_copies_the_source():
+    with pytest.raises(BenchError, match="no `FROM ... AS prod`"):
+        floor_dockerfile("FROM python:3.11-slim-bookworm AS base\nCOPY . /app\n")
+    with pytest.raises(BenchError, match="copies no source"):
+        floor_dockerfile("FROM python:3.11-slim-bookworm AS prod\nRUN true\n")
+
+
+def test_each_container_listens_on_its_own_port_with_the_image_command_otherwise_unchanged():
+    article_prod = ["/bin/sh", "-c", "python manage.py migrate && gunicorn x --bind 0.0.0.0:8000"]
+    assert command_on_port(article_prod, 9001) == [
+        "/bin/sh",
+        "-c",
+        "python manage.py migrate && gunicorn x --bind 0.0.0.0:9001",
+    ]
+    assert command_on_port(["/bin/sh", "-c", "python manage.py runserver"], 9002) == [
+        "/bin/sh",
+        "-c",
+        "python manage.py runserver 127.0.0.1:9002",
+    ]
+    assert command_on_port(["python", "manage.py", "runserver", "0.0.0.0:8000"], 9003)[-1] == (
+        "0.0.0.0:9003"
+    )
+    # The generated prod reads $PORT: its command is left alone.
+    assert command_on_port(["gunicorn", "app.wsgi"], 9004) is None
+
+
+def test_build_profile_reads_buildkit_step_times():
+    log = """\
+#4 [base 1/2] FROM docker.io/library/python:3.11-slim-bookworm
+#4 CACHED
+
+#5 [base 2/2] RUN pip install -r requirements.txt
+#5 0.048 Collecting Django
+#5 DONE 2.1s
+
+#6 [internal] load build context
+#6 DONE 0.0s
+
+#8 exporting to image
+#8 DONE 0.4s
+"""
+    steps = parse_plain_progress(log)
+    assert [(s.name, s.seconds, s.cached) for s in steps] == [
+        ("[base 1/2] FROM docker.io/library/python:3.11-slim-bookworm", 0.0, True),
+        ("[base 2/2] RUN pip install -r requirements.txt", 2.1, False),
+        ("exporting to image", 0.4, False),
+    ]
