@@ -15,6 +15,7 @@ import argparse
 import json
 import secrets
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -92,8 +93,14 @@ def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
+def _exit_on_sigterm(signum, frame) -> None:
+    # A stopped run (CI's timeout, kill) still removes its images and containers.
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         docker_version = check_engine()
     except BenchError as exc:
