@@ -453,23 +453,22 @@ def _build_env(project: Project) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(env.items()))
 
 
-def _in_code_root(project: Project, path: str | None) -> str | None:
-    """The image path for a settings path under the code root, or None when it is elsewhere."""
-    if not path or path.startswith("/") or path.startswith(".."):
-        return None
-    return f"{APP_DIR}/{path}".rstrip("/")
+def _under_code_root(path: str | None) -> bool:
+    """True for a settings path inside the code root (scan gives those relative to it)."""
+    return bool(path) and not path.startswith(("/", ".."))
 
 
 def _writable_dirs(project: Project) -> tuple[str, ...]:
-    media = _in_code_root(project, project.settings.media_root.value)
-    return (media,) if media and media != APP_DIR else ()
+    media = project.settings.media_root.value
+    if not _under_code_root(media) or not media.strip("/"):
+        return ()
+    return (f"{APP_DIR}/{media}".rstrip("/"),)
 
 
 def _sqlite_in_code_root(project: Project) -> bool:
     path = project.settings.sqlite_path.value
-    if not path or path.startswith("/") or path.startswith(".."):
-        return False
-    return "/" not in path.strip("/")  # the file sits directly in the code root
+    # The file sits directly in the code root, not in a directory below it.
+    return _under_code_root(path) and "/" not in path.strip("/")
 
 
 def _healthcheck_host(project: Project) -> str:
@@ -492,7 +491,7 @@ def _dockerignore_extra(project: Project) -> tuple[str, ...]:
     """Project-specific paths to keep out of the build context: local media and collected files."""
     extra = []
     for path in (project.settings.media_root.value, project.settings.static_root.value):
-        if path and not path.startswith("/") and not path.startswith(".."):
+        if _under_code_root(path):
             prefix = "" if project.code_root == "." else f"{project.code_root}/"
             extra.append(f"{prefix}{path.rstrip('/')}")
     return tuple(dict.fromkeys(extra))
