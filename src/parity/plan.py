@@ -303,7 +303,7 @@ def _install_steps(project: Project, installer: str):
         return f"{DEPS_DIR}/{path}"
 
     if manager == "none":
-        return None, None, (), installer == "pip"
+        return None, None, (), False
     if manager == "requirements":
         if installer == "pip":
             prod = _each("pip install", "-r", deps.prod_inputs, at)
@@ -312,7 +312,7 @@ def _install_steps(project: Project, installer: str):
                 InstallStep(prod, prod_files, (), pip_cache),
                 InstallStep(dev, all_files, (), pip_cache) if deps.dev_inputs else None,
                 (),
-                True,
+                False,  # the image's own pip installs into the venv (PIP_PYTHON): no ensurepip
             )
         prod = _each(UV_PIP, "-r", deps.prod_inputs, at)
         dev = _each(UV_PIP, "-r", deps.dev_inputs, at)

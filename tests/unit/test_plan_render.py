@@ -127,8 +127,11 @@ def test_pip_installer_needs_no_tools_stage():
     graph = dockerfile(article_project(), installer="pip")
     assert "tools" not in graph
     [base_run] = step_args(graph["base"], "RUN")
-    assert "python -m venv /opt/venv" in base_run and "pip install -r" in base_run
+    assert "python -m venv --without-pip /opt/venv" in base_run and "pip install -r" in base_run
     assert "--mount=type=cache,target=/root/.cache/pip" in base_run
+    # The image's pip installs into the pip-less venv, at build time and in a running container.
+    [runtime_env] = step_args(graph["runtime"], "ENV")
+    assert "PIP_PYTHON=/opt/venv/bin/python" in runtime_env
 
 
 def test_server_already_required_is_not_installed_again():
