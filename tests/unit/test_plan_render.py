@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 
 import pytest
@@ -239,3 +240,39 @@ def test_compose_adds_postgres_with_a_healthcheck_the_web_service_waits_on():
     assert "condition: service_healthy" in compose
     assert "pg_isready" in compose
     assert "target: dev" in compose and "./app:/app" in compose
+
+
+def _generated_config_namespace() -> dict:
+    """The generated gunicorn.conf.py, executed as gunicorn would (without env overrides)."""
+    config = render(make_plan(article_project(), Options()))["app/gunicorn.conf.py"]
+    namespace: dict = {}
+    exec(compile(config, "gunicorn.conf.py", "exec"), namespace)  # noqa: S102 - our own output
+    return namespace
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"cpu.max": "150000 100000\n"}, 2),  # cgroup v2, --cpus=1.5: rounds up
+        ({"cpu.max": "50000 100000\n"}, 1),  # never below one worker
+        ({"cpu.max": "max 100000\n"}, None),  # v2, no quota: the CPUs it may run on
+        ({"cpu/cpu.cfs_quota_us": "100000\n", "cpu/cpu.cfs_period_us": "100000\n"}, 1),  # v1
+        ({"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),  # v1, none
+        ({}, None),  # no cgroup files at all
+    ],
+)
+def test_workers_follow_the_containers_cpu_quota(tmp_path, files, expected):
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    container_cpus = _generated_config_namespace()["container_cpus"]
+    affinity = len(os.sched_getaffinity(0))
+    assert container_cpus(str(tmp_path)) == (min(expected, affinity) if expected else affinity)
+
+
+def test_one_sync_worker_per_cpu_by_default(monkeypatch):
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    namespace = _generated_config_namespace()
+    assert namespace["workers"] == min(namespace["container_cpus"](), 12)
+    monkeypatch.setenv("WEB_CONCURRENCY", "7")
+    assert _generated_config_namespace()["workers"] == 7
