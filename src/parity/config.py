@@ -22,11 +22,6 @@ from typing import Any
 from parity.errors import ParityError, UsageError
 from parity.files import read_existing
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
-
 PYPROJECT = "pyproject.toml"
 PARITY_TOML = "parity.toml"
 
@@ -121,7 +116,17 @@ def _show(value: Any) -> str:
 # --- reading ---------------------------------------------------------------
 
 
+def _tomllib():
+    """tomllib (tomli on Python 3.10), imported only when a TOML file is actually read."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    return tomllib
+
+
 def _parse(rel: str, text: str) -> dict[str, Any]:
+    tomllib = _tomllib()
     try:
         return tomllib.loads(text.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as error:
@@ -321,6 +326,7 @@ def _table_span(rel: str, lines: list[str]) -> tuple[int, int] | None:
 
 def _line_value(line: str) -> tuple[Any, type] | None:
     """The value a `key = value` line holds (with its type, so 1 and true differ)."""
+    tomllib = _tomllib()
     try:
         data = tomllib.loads(line)
     except tomllib.TOMLDecodeError:
@@ -338,6 +344,7 @@ def _with_value(line: str, value: Any, nl: str) -> str:
     equals = _KEY_LINE.match(body).end()  # type: ignore[union-attr]
     rest = body[equals:]
     comment = ""
+    tomllib = _tomllib()
     # The comment starts at the first "#" that is not inside the value.
     for position in (i for i, ch in enumerate(rest) if ch == "#"):
         candidate = rest[:position]
@@ -370,6 +377,7 @@ def _without_options(rel: str, data: dict[str, Any]) -> dict[str, Any]:
 
 def _is_exact_result(rel: str, old_data: dict[str, Any], new: str, wanted: dict[str, Any]) -> bool:
     """True when `new` parses to exactly the wanted options and, apart from them, the old data."""
+    tomllib = _tomllib()
     try:
         new_data = tomllib.loads(new.removeprefix("\ufeff"))
         table = _parity_table(rel, new_data) or {}

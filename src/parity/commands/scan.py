@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from parity.commands.common import add_project_options
 from parity.model import Fact, Origin, Project, to_data
 from parity.scan import scan
@@ -22,6 +20,8 @@ def register(parser) -> None:
 def run(args) -> int:
     project = scan(args.path, manage=args.manage, settings=args.settings)
     if args.json:
+        import json  # only --json needs it: keep the plain command's start-up small
+
         print(json.dumps({"schema": JSON_SCHEMA_VERSION, "project": to_data(project)}, indent=2))
     else:
         print("\n".join(report(project)))

@@ -8,7 +8,9 @@ never a traceback.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -97,10 +99,36 @@ def read_text(root: Path, rel: str) -> str:
 
 def exists(root: Path, rel: str) -> bool:
     """True when repo-relative `rel` is a regular file inside the repository."""
+    if _is_plain(rel):
+        # Most probes name files that are not there: one stat answers those without
+        # resolving anything. Only a regular file (maybe behind a symlink) goes on to
+        # the full check below, which still refuses whatever resolves outside the root.
+        try:
+            if not stat.S_ISREG(os.stat(os.path.join(root, rel)).st_mode):
+                return False
+        except OSError as error:
+            if error.errno in _NOT_THERE:
+                return False
+            # anything else (e.g. permission denied): the full check reports it as before
     try:
         return inside(root, rel).is_file()
     except ScanError:
         return False
+
+
+# What Path.is_file() treats as "no such file" rather than an error to raise.
+_NOT_THERE = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
+
+
+def _is_plain(rel: str) -> bool:
+    """True for "a/b/c" made only of names: no "", "." or ".." part and no backslash.
+
+    For such a path the kernel and os.path.realpath resolve the same file, so a
+    stat that finds no regular file there means inside() would find none either.
+    """
+    if not rel or "\\" in rel or rel.startswith("/"):
+        return False
+    return all(part not in ("", ".", "..") for part in rel.split("/"))
 
 
 def walk(root: Path, max_depth: int = 6) -> Iterator[str]:
@@ -110,20 +138,24 @@ def walk(root: Path, max_depth: int = 6) -> Iterator[str]:
     symlinks are yielded only when they resolve inside the repository.
     """
     root = Path(root)
-    stack: list[tuple[str, int]] = [(str(root), 0)]
+    # (directory, its repo-relative prefix ("" or "a/b/"), depth): the relative path of
+    # each entry is built from names, with no per-entry path arithmetic.
+    stack: list[tuple[str, str, int]] = [(str(root), "", 0)]
     while stack:
-        directory, depth = stack.pop()
+        directory, prefix, depth = stack.pop()
         try:
-            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+            with os.scandir(directory) as scanned:
+                entries = sorted(scanned, key=lambda e: e.name)
         except OSError:
             continue  # unreadable directory: nothing the scan can use there
         for entry in entries:
-            rel = relative(root, Path(entry.path))
+            name = entry.name
+            rel = prefix + name
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    wanted = entry.name not in SKIP_DIRS and not entry.name.endswith(".egg-info")
+                    wanted = name not in SKIP_DIRS and not name.endswith(".egg-info")
                     if wanted and depth < max_depth:
-                        stack.append((entry.path, depth + 1))
+                        stack.append((entry.path, rel + "/", depth + 1))
                 elif entry.is_symlink():
                     if exists(root, rel):
                         yield rel

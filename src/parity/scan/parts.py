@@ -6,7 +6,6 @@ missing that would make the generated image fail or misbehave.
 
 from __future__ import annotations
 
-import json
 import os
 import posixpath
 import re
@@ -101,6 +100,8 @@ def _frontend(root: Path, code_root: str) -> Frontend | None:
         if not exists(root, rel):
             continue
         text = read_text(root, rel)
+        import json  # here, not at the top: most scans read no JSON at all
+
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:

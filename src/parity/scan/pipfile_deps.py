@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +56,8 @@ def pipfile_dev_categories(doc: TomlDoc) -> tuple[str, ...]:
 
 def check_pipfile_lock(root: Path, rel: str) -> None:
     """Pipfile.lock is JSON: a broken one fails the install, so say so now, naming the file."""
+    import json  # only a Pipenv project with a lock reads JSON here
+
     try:
         json.loads(read_text(root, rel))
     except json.JSONDecodeError as error:

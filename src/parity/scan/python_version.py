@@ -12,13 +12,17 @@ import posixpath
 import re
 from collections.abc import Callable
 from pathlib import Path
-
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.version import Version
+from typing import TYPE_CHECKING
 
 from parity.model import Fact, Origin
 from parity.scan.files import exists, read_text
 from parity.scan.toml_doc import TomlDoc, load_toml
+
+if TYPE_CHECKING:
+    from packaging.specifiers import SpecifierSet
+
+# packaging is imported where a version range is read: most projects pin a version in
+# .python-version or runtime.txt, and a `parity` process then never pays for the import.
 
 DEFAULT_PYTHON = "3.13"
 # Pythons with official slim images and security support: ranges are matched against these.
@@ -34,6 +38,8 @@ def _major_minor(text: str) -> str | None:
 
 def lowest_allowed(specifiers: list[SpecifierSet]) -> str | None:
     """The lowest supported minor that some release of satisfies any of `specifiers`."""
+    from packaging.version import Version
+
     for minor in SUPPORTED_MINORS:
         releases = (Version(f"{minor}.0"), Version(f"{minor}.99"))
         if any(spec.contains(v, prereleases=True) for spec in specifiers for v in releases):
@@ -43,6 +49,8 @@ def lowest_allowed(specifiers: list[SpecifierSet]) -> str | None:
 
 def poetry_constraint(text: str) -> list[SpecifierSet]:
     """Poetry's version syntax (`^3.11`, `~3.11`, `>=3.10,<3.13`, `3.11.*`, `a || b`) as PEP 440."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
     alternatives = []
     for alternative in re.split(r"\s*\|\|?\s*", text.strip()):
         parts = []
@@ -136,6 +144,8 @@ class _Sources:
         if not isinstance(text, str) or doc is None:
             return None
         origin = Origin(doc.path, doc.line_of("project", "requires-python", key=True))
+        from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
         try:
             specifiers = [SpecifierSet(text)]
         except InvalidSpecifier:
