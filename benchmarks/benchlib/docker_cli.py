@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -116,6 +117,18 @@ class Docker:
         seconds = time.perf_counter() - started
         state = json.loads(_run(["docker", "inspect", name]).stdout)[0]["State"]
         return seconds, int(state["ExitCode"])
+
+    def cpu_seconds(self, name: str) -> float:
+        """CPU time the container's processes have used so far, from its own cgroup.
+
+        Read inside the container, where its cgroup is mounted at /sys/fs/cgroup under
+        cgroup v2 (cpu.stat, microseconds) and v1 (cpuacct.usage, nanoseconds) alike.
+        """
+        out = _run(["docker", "exec", name, "cat", "/sys/fs/cgroup/cpu.stat"], check=False).stdout
+        if match := re.search(r"^usage_usec (\d+)$", out, re.MULTILINE):
+            return int(match.group(1)) / 1e6
+        out = _run(["docker", "exec", name, "cat", "/sys/fs/cgroup/cpuacct/cpuacct.usage"]).stdout
+        return int(out.strip()) / 1e9
 
     def logs(self, name: str, lines: int = 20) -> str:
         result = _run(["docker", "logs", "--tail", str(lines), name], check=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+import resource
 import shutil
 import statistics
 import time
@@ -37,7 +38,14 @@ FULL_FIGURES = (
     "cold_dev_s",
     "dev_reload_s",
 )
-LOAD_FIGURES = ("rps", "p99_ms", "load_errors")
+LOAD_FIGURES = (
+    "rps",
+    "p99_ms",
+    "load_errors",
+    "server_cores",
+    "generator_cores",
+    "cpu_ms_per_request",
+)
 REBUILD_FIGURES = ("code_rebuild_s", "req_rebuild_s")
 
 
@@ -152,20 +160,32 @@ class Measurer:
                     f"{variant.key} prod never answered 200 on /: {self.docker.logs(name)}"
                 )
             elif self.load:
-                self._load(port, figures)
+                self._load(name, port, figures)
             figures["stop_s"], figures["stop_exit"] = self.docker.stop(name)
         finally:
             self.docker.remove_container(name)
 
-    def _load(self, port: int, figures: dict) -> None:
+    def _load(self, name: str, port: int, figures: dict) -> None:
         load = self.load
         run_load(
             port, load.connections, load.warmup_seconds, load.threads
         )  # workers warm, imports done
+        # CPU accounting says whether a throughput figure is bound by the machine's cores:
+        # what the server used (its container's cgroup) and what the load generator used.
+        server_before = self.docker.cpu_seconds(name)
+        generator_before = _generator_cpu_seconds()
+        started = time.perf_counter()
         measured = run_load(port, load.connections, load.seconds, load.threads)
+        elapsed = time.perf_counter() - started
+        generator_cpu = _generator_cpu_seconds() - generator_before  # before the next docker call
+        server_cpu = self.docker.cpu_seconds(name) - server_before
         figures["rps"] = measured.requests_per_second
         figures["p99_ms"] = measured.p99_ms
         figures["load_errors"] = measured.errors
+        figures["server_cores"] = server_cpu / elapsed
+        figures["generator_cores"] = generator_cpu / elapsed
+        requests = measured.requests_per_second * load.seconds
+        figures["cpu_ms_per_request"] = 1000 * server_cpu / requests if requests else None
 
     def _dev(self, variant: Variant, run_name: str, nonce: str, result: RunResult) -> None:
         figures = result.figures
@@ -224,6 +244,15 @@ class Measurer:
 
         variant.add_requirement(nonce)
         figures["req_rebuild_s"] = self._build(variant, "prod", "req-rebuild", run_name, result)
+
+
+def _generator_cpu_seconds() -> float:
+    """User + system CPU of this process and its finished children: wrk runs as a child,
+    the fallback generator as threads here; the harness itself idles during the load."""
+    return sum(
+        usage.ru_utime + usage.ru_stime
+        for usage in map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    )
 
 
 def _serves(marker: str):

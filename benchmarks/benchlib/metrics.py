@@ -30,6 +30,9 @@ METRICS = [
     Metric("rps", "requests/s under load", "req/s", 0, higher_is_better=True),
     Metric("p99_ms", "p99 latency under load", "ms", 1),
     Metric("load_errors", "failed requests under load", "", 0),
+    Metric("server_cores", "server CPU under load", "cores busy"),
+    Metric("generator_cores", "load generator CPU under load", "cores busy"),
+    Metric("cpu_ms_per_request", "server CPU per request under load", "ms", 3),
 ]
 
 TOOL_METRICS = [
