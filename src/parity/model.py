@@ -118,6 +118,10 @@ class Settings:
     allowed_hosts: Fact[tuple[str, ...] | None] = field(default_factory=lambda: Fact(None))
     csrf_trusted_origins: Fact[tuple[str, ...] | None] = field(default_factory=lambda: Fact(None))
     secure_ssl_redirect: Fact[bool | None] = field(default_factory=lambda: Fact(None))
+    # Which translations the project can use: USE_I18N, LANGUAGE_CODE and LANGUAGES' codes.
+    use_i18n: Fact[bool | None] = field(default_factory=lambda: Fact(None))
+    language_code: Fact[str | None] = field(default_factory=lambda: Fact(None))
+    languages: Fact[tuple[str, ...] | None] = field(default_factory=lambda: Fact(None))
     installed_apps: tuple[str, ...] = ()
     required_env: tuple[EnvVar, ...] = ()
     configuration: Fact[str | None] = field(

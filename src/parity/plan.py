@@ -98,7 +98,20 @@ class Plan:
     dev_command: tuple[str, ...]
     test_runner: str
     dockerignore_extra: tuple[str, ...]
+    # Locale directories whose translations stay in the venv; None keeps every language.
+    kept_locales: tuple[str, ...] | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def prune_command(self) -> str:
+        """The `find` that drops what Django never reads from the installed packages: every
+        translation source (*.po), and the compiled translations (*.mo) of languages the
+        project cannot use."""
+        drop = "-name '*.po'"
+        if self.kept_locales is not None:
+            keep = "".join(f" ! -path '*/locale/{name}/*'" for name in self.kept_locales)
+            drop = f"\\( {drop} -o -path '*/locale/*/LC_MESSAGES/*.mo'{keep} \\)"
+        return f"find {self.venv} {drop} -delete"
 
     @property
     def needs_builder(self) -> bool:
@@ -224,6 +237,7 @@ def make_plan(project: Project, options: Options) -> Plan:
         dev_command=("python", "manage.py", "runserver", f"0.0.0.0:{port}"),
         test_runner=project.test_runner.value,
         dockerignore_extra=_dockerignore_extra(project),
+        kept_locales=_kept_locales(project, notes),
         notes=tuple(notes),
     )
 
@@ -426,6 +440,50 @@ def _module_exists(project: Project, name: str) -> bool:
     """True when <settings package>/<name>.py exists in the code root."""
     path = Path(project.root) / project.code_root / _settings_package(project) / f"{name}.py"
     return path.is_file()
+
+
+def _kept_locales(project: Project, notes: list[str]) -> tuple[str, ...] | None:
+    """The locale directories (Django's names, e.g. "pt_BR") of the languages the project can
+    use, or None to keep every translation.
+
+    Only what the settings say outright prunes: USE_I18N = False (Django then never reads a
+    translation), or a LANGUAGES list (with LANGUAGE_CODE, the languages Django offers).
+    """
+    settings = project.settings
+    if settings.use_i18n.value is False:
+        notes.append(
+            "USE_I18N = False: the installed packages' translations (*.mo) are left out "
+            "of the image"
+        )
+        return ()
+    if settings.use_i18n.value is None and settings.use_i18n.origin is not None:
+        return None  # decided at run time
+    if settings.languages.value is None:
+        return None
+    code = settings.language_code
+    if code.value is None and code.origin is not None:
+        return None  # LANGUAGE_CODE decided at run time: it may name any language
+    codes = (*settings.languages.value, code.value or DJANGO_DEFAULT_LANGUAGE_CODE)
+    kept = tuple(sorted({name for c in codes for name in _locale_names(c)}))
+    notes.append(
+        f"LANGUAGES lists {len(settings.languages.value)} language(s): translations (*.mo) of "
+        f"other languages are left out of the image (kept: {', '.join(kept)})"
+    )
+    return kept
+
+
+DJANGO_DEFAULT_LANGUAGE_CODE = "en-us"
+
+
+def _locale_names(language: str) -> tuple[str, ...]:
+    """Where Django looks for a language's translations: its locale name (as
+    django.utils.translation.to_locale makes it) and, as its fallback, the bare language."""
+    lang, _, rest = language.lower().partition("-")
+    if not rest:
+        return (lang,)
+    country, _, tail = rest.partition("-")
+    country = country.title() if len(country) > 2 else country.upper()
+    return (lang, f"{lang}_{country}{'-' + tail if tail else ''}")
 
 
 def _can_collectstatic(project: Project, notes: list[str]) -> bool:

@@ -72,6 +72,9 @@ def report(project: Project) -> list[str]:
     lines.append(_fact("ALLOWED_HOSTS", s.allowed_hosts))
     lines.append(_fact("CSRF_TRUSTED_ORIGINS", s.csrf_trusted_origins))
     lines.append(_fact("SECURE_SSL_REDIRECT", s.secure_ssl_redirect))
+    lines.append(_fact("USE_I18N", s.use_i18n))
+    lines.append(_fact("LANGUAGE_CODE", s.language_code))
+    lines.append(_fact("LANGUAGES", s.languages))
     if s.configuration.value:
         lines.append(_fact("configuration class", s.configuration))
     lines += ["", "Environment the settings need at import (placeholders at build time)"]

@@ -355,6 +355,24 @@ def list_fact(names: dict[str, Binding], name: str) -> Fact[tuple[str, ...] | No
     )
 
 
+def languages_fact(names: dict[str, Binding]) -> Fact[tuple[str, ...] | None]:
+    """The language codes LANGUAGES lists: the first item of each (code, name) pair.
+
+    The names are usually gettext_lazy() calls the scan does not follow; only codes matter.
+    """
+    binding = names.get("LANGUAGES")
+    if binding is None:
+        return Fact(None)
+    value = _plain(binding.value)
+    codes = [
+        item[0] if isinstance(item, (list, tuple)) and item and isinstance(item[0], str) else None
+        for item in (value if isinstance(value, (list, tuple)) else [None])
+    ]
+    if None in codes:
+        return Fact(None, binding.origin, note=unreadable(binding))
+    return Fact(tuple(codes), binding.origin)
+
+
 def bool_fact(names: dict[str, Binding], name: str) -> Fact[bool | None]:
     binding = names.get(name)
     if binding is None:
@@ -528,6 +546,9 @@ def read_settings(
         allowed_hosts=list_fact(names, "ALLOWED_HOSTS"),
         csrf_trusted_origins=list_fact(names, "CSRF_TRUSTED_ORIGINS"),
         secure_ssl_redirect=bool_fact(names, "SECURE_SSL_REDIRECT"),
+        use_i18n=bool_fact(names, "USE_I18N"),
+        language_code=string_fact(names, "LANGUAGE_CODE"),
+        languages=languages_fact(names),
         installed_apps=(list_fact(names, "INSTALLED_APPS").value or ()),
         required_env=required_env(reading),
         configuration=configuration,
