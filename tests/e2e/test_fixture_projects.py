@@ -13,11 +13,13 @@ import pytest
 from conftest import (
     docker_options,
     failures,
+    image_repository,
     run_parity,
     serving_prod,
     verify_report,
 )
 
+from parity.docker import RunSpec
 from parity.verify import http_get
 
 pytestmark = pytest.mark.e2e
@@ -102,3 +104,22 @@ def test_settings_that_need_env_at_import_still_build_and_run(docker, built):
     assert failures(report) == [] and status == 0
     placeholders = next(c for c in report["checks"] if c["check"] == 9)["value"]
     assert "SECRET_KEY" in placeholders and "DATABASE_URL" in placeholders
+
+
+def test_pip_installer_fills_a_pip_less_venv_that_pip_in_the_image_still_targets(docker, project):
+    source = "tests/fixtures/deps_requirements"
+    copy = project(source, fresh=True)
+    run_parity("init", str(copy), "--installer", "pip", "--force")
+    status, report = verify_report(copy, source, variant="pip")
+    assert failures(report) == [] and status == 0
+    # The venv has no pip of its own; PIP_PYTHON points the image's pip at it, so what
+    # a developer runs in the dev container sees (and installs into) the venv.
+    image = f"{image_repository(source)}-pip:dev"
+    venv_bin = docker.run(
+        RunSpec(image, command=("ls", "/opt/venv/bin"), network="host"), timeout=120
+    ).stdout
+    assert "pip" not in venv_bin.split()
+    listed = docker.run(
+        RunSpec(image, command=("pip", "list", "--format=freeze"), network="host"), timeout=120
+    ).stdout.lower()
+    assert "django==" in listed and "pytest-django==" in listed
