@@ -105,12 +105,14 @@ class Plan:
     @property
     def prune_command(self) -> str:
         """The `find` that drops what Django never reads from the installed packages: every
-        translation source (*.po), and the compiled translations (*.mo) of languages the
-        project cannot use."""
+        translation source (*.po), and the compiled translations of languages the project
+        cannot use. Only Django's own gettext domains (django.mo, djangojs.mo) are pruned:
+        a library with a domain of its own may switch languages outside Django's settings."""
         drop = "-name '*.po'"
         if self.kept_locales is not None:
             keep = "".join(f" ! -path '*/locale/{name}/*'" for name in self.kept_locales)
-            drop = f"\\( {drop} -o -path '*/locale/*/LC_MESSAGES/*.mo'{keep} \\)"
+            django_domains = "\\( -name django.mo -o -name djangojs.mo \\)"
+            drop = f"\\( {drop} -o -path '*/locale/*/LC_MESSAGES/*' {django_domains}{keep} \\)"
         return f"find {self.venv} {drop} -delete"
 
     @property
@@ -452,7 +454,7 @@ def _kept_locales(project: Project, notes: list[str]) -> tuple[str, ...] | None:
     settings = project.settings
     if settings.use_i18n.value is False:
         notes.append(
-            "USE_I18N = False: the installed packages' translations (*.mo) are left out "
+            "USE_I18N = False: Django's translations (django.mo, djangojs.mo) are left out "
             "of the image"
         )
         return ()
@@ -466,8 +468,8 @@ def _kept_locales(project: Project, notes: list[str]) -> tuple[str, ...] | None:
     codes = (*settings.languages.value, code.value or DJANGO_DEFAULT_LANGUAGE_CODE)
     kept = tuple(sorted({name for c in codes for name in _locale_names(c)}))
     notes.append(
-        f"LANGUAGES lists {len(settings.languages.value)} language(s): translations (*.mo) of "
-        f"other languages are left out of the image (kept: {', '.join(kept)})"
+        f"LANGUAGES lists {len(settings.languages.value)} language(s): Django's translations "
+        f"of other languages are left out of the image (kept: {', '.join(kept)})"
     )
     return kept
 

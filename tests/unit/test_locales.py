@@ -72,7 +72,8 @@ def test_no_translation_stays_when_i18n_is_off():
     plan = plan_with(use_i18n=Fact(False, SETTINGS))
     assert plan.kept_locales == ()
     assert plan.prune_command == (
-        r"find /opt/venv \( -name '*.po' -o -path '*/locale/*/LC_MESSAGES/*.mo' \) -delete"
+        r"find /opt/venv \( -name '*.po' -o -path '*/locale/*/LC_MESSAGES/*'"
+        r" \( -name django.mo -o -name djangojs.mo \) \) -delete"
     )
     assert any("USE_I18N = False" in note for note in plan.notes)
 
@@ -127,6 +128,8 @@ def test_the_prune_command_deletes_exactly_the_other_languages(tmp_path):
         "django/contrib/admin/locale/de/LC_MESSAGES/djangojs.mo",
         "django/contrib/admin/locale/en_US/LC_MESSAGES/django.mo",
         "somepkg/data/LC_MESSAGES/not_a_locale_dir.mo",
+        # A library's own gettext domain: it may switch languages outside Django's settings.
+        "humanize/locale/de/LC_MESSAGES/humanize.mo",
     ]
     for rel in files:
         (site / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -144,8 +147,26 @@ def test_the_prune_command_deletes_exactly_the_other_languages(tmp_path):
             "django/contrib/admin/locale/fr/LC_MESSAGES/djangojs.mo",
             "django/contrib/admin/locale/en_US/LC_MESSAGES/django.mo",
             "somepkg/data/LC_MESSAGES/not_a_locale_dir.mo",
+            "humanize/locale/de/LC_MESSAGES/humanize.mo",
         ]
     )
+
+
+def test_with_i18n_off_the_prune_command_deletes_every_django_translation(tmp_path):
+    site = tmp_path / "venv"
+    files = {
+        "django/conf/locale/en/LC_MESSAGES/django.mo": False,
+        "django/contrib/admin/locale/fr/LC_MESSAGES/djangojs.mo": False,
+        "django/contrib/admin/locale/fr/LC_MESSAGES/django.po": False,
+        "django/conf/locale/fr/formats.py": True,
+        "humanize/locale/de/LC_MESSAGES/humanize.mo": True,
+    }
+    for rel in files:
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text("x")
+    command = plan_with(use_i18n=Fact(False, SETTINGS)).prune_command
+    subprocess.run(["sh", "-c", command.replace("/opt/venv", str(site))], check=True)
+    assert {rel: (site / rel).exists() for rel in files} == files
 
 
 def test_the_generated_dockerfile_prunes_in_the_dependency_install():
