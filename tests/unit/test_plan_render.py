@@ -270,9 +270,9 @@ def test_workers_follow_the_containers_cpu_quota(tmp_path, files, expected):
     assert container_cpus(str(tmp_path)) == (min(expected, affinity) if expected else affinity)
 
 
-def test_one_sync_worker_per_cpu_by_default(monkeypatch):
+def test_one_sync_worker_per_cpu_but_never_fewer_than_two_by_default(monkeypatch):
     monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
     namespace = _generated_config_namespace()
-    assert namespace["workers"] == min(namespace["container_cpus"](), 12)
+    assert namespace["workers"] == min(max(2, namespace["container_cpus"]()), 12)
     monkeypatch.setenv("WEB_CONCURRENCY", "7")
     assert _generated_config_namespace()["workers"] == 7
