@@ -26,8 +26,22 @@ PYPROJECT = "pyproject.toml"
 PARITY_TOML = "parity.toml"
 
 # The stored options, in the order they are written.
-OPTIONS = ("name", "python", "base_image", "installer", "server", "port", "settings", "manage")
-CHOICES = {"installer": ("pip", "uv"), "server": ("gunicorn", "uvicorn")}
+OPTIONS = (
+    "name",
+    "python",
+    "base_image",
+    "installer",
+    "uv_source",
+    "server",
+    "port",
+    "settings",
+    "manage",
+)
+CHOICES = {
+    "installer": ("pip", "uv"),
+    "uv_source": ("image", "pypi"),
+    "server": ("gunicorn", "uvicorn"),
+}
 
 PARITY_TOML_HEADER = "# Options for `parity init` (django-parity): the next run reuses them.\n"
 

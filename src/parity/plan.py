@@ -45,6 +45,7 @@ class Options:
     python: str | None = None
     base_image: str | None = None
     installer: str | None = None
+    uv_source: str | None = None  # "pypi" (default) or "image"
     server: str | None = None
     port: int | None = None
     settings: str | None = None
@@ -71,6 +72,7 @@ class Plan:
     installer: str
     manager: str
     tools: tuple[tuple[str, str], ...]  # (tool, install command) for the tools stage
+    uv_image: str | None  # uv mounted from this image instead of the tools stage
     venv_with_pip: bool
     runtime_packages: tuple[str, ...]
     build_packages: tuple[str, ...]
@@ -183,6 +185,10 @@ def make_plan(project: Project, options: Options) -> Plan:
         and "uv" in server_install.tools
     ):
         tools = (("uv", _tool_install("uv")),) + tools
+    uv_image = None
+    if options.uv_source == "image" and any(tool == "uv" for tool, _ in tools):
+        uv_image = f"{UV_IMAGE}:{TOOL_VERSIONS['uv']}"
+        tools = tuple((tool, command) for tool, command in tools if tool != "uv")
 
     settings = project.settings
     settings_module = None
@@ -212,6 +218,7 @@ def make_plan(project: Project, options: Options) -> Plan:
         installer=installer,
         manager=deps.manager,
         tools=tools,
+        uv_image=uv_image,
         venv_with_pip=venv_with_pip,
         runtime_packages=tuple(runtime),
         build_packages=tuple(build),
@@ -289,6 +296,9 @@ def _tool_install(tool: str) -> str:
     pins = "".join(f" '{pin}'" for pin in TOOL_CONSTRAINTS.get(tool, ()))
     return f"python -m venv /opt/{tool} && /opt/{tool}/bin/pip install {tool}=={version}{pins}"
 
+
+# uv's own image (--uv-source image): the static binary at /uv.
+UV_IMAGE = "ghcr.io/astral-sh/uv"
 
 # uv's settings for every install: bytecode compiled at build time (containers start faster),
 # files copied out of the cache mount (hard links would point outside the layer), and the

@@ -32,12 +32,13 @@ def _environment() -> Environment:
     return env
 
 
-def mount_flags(step: InstallStep) -> list[str]:
+def mount_flags(step: InstallStep, uv_image: str | None = None) -> list[str]:
     """The RUN --mount flags an install step needs: caches, tools, dependency files."""
     flags = [f"--mount=type=cache,target={cache}" for cache in step.cache]
     for tool in step.tools:
-        if tool == "uv":  # one static binary
-            flags.append("--mount=from=tools,source=/opt/uv/bin/uv,target=/usr/local/bin/uv")
+        if tool == "uv":  # one static binary, from its own image or the tools stage
+            source = f"{uv_image},source=/uv" if uv_image else "tools,source=/opt/uv/bin/uv"
+            flags.append(f"--mount=from={source},target=/usr/local/bin/uv")
         else:
             flags.append(f"--mount=from=tools,source=/opt/{tool},target=/opt/{tool}")
     access = ",rw" if step.writable_mounts else ""
@@ -47,9 +48,11 @@ def mount_flags(step: InstallStep) -> list[str]:
     return flags
 
 
-def run_instruction(step: InstallStep, command: str | None = None) -> str:
+def run_instruction(
+    step: InstallStep, command: str | None = None, uv_image: str | None = None
+) -> str:
     """A RUN instruction for an install step, one flag per line."""
-    return "RUN " + " \\\n    ".join([*mount_flags(step), command or step.command])
+    return "RUN " + " \\\n    ".join([*mount_flags(step, uv_image), command or step.command])
 
 
 def output_path(template: str, plan: Plan, compose_path: str | None = None) -> str:

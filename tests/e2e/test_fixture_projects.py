@@ -11,6 +11,7 @@ import http.client
 
 import pytest
 from conftest import (
+    SESSION_PYTHON,
     docker_options,
     failures,
     image_repository,
@@ -20,6 +21,8 @@ from conftest import (
 )
 
 from parity.docker import RunSpec
+from parity.plan import UV_IMAGE
+from parity.plan_tables import TOOL_VERSIONS
 from parity.verify import http_get
 
 pytestmark = pytest.mark.e2e
@@ -123,3 +126,31 @@ def test_pip_installer_fills_a_pip_less_venv_that_pip_in_the_image_still_targets
         RunSpec(image, command=("pip", "list", "--format=freeze"), network="host"), timeout=120
     ).stdout.lower()
     assert "django==" in listed and "pytest-django==" in listed
+
+
+def test_uv_from_its_own_image_builds_and_verifies(docker, project, tmp_path):
+    tag = f"{UV_IMAGE}:{TOOL_VERSIONS['uv']}"
+    made_here = not docker.image_exists(tag)
+    if made_here:
+        # No registry here: a local stand-in for uv's image, the same static binary (from
+        # PyPI) at /uv. Where ghcr.io answers, the real image is used the same way.
+        context = tmp_path / "uv-image"
+        context.mkdir()
+        (context / "Dockerfile").write_text(
+            f"FROM {SESSION_PYTHON} AS fetch\n"
+            f"RUN pip install --target /opt/uv uv=={TOOL_VERSIONS['uv']}\n"
+            "FROM scratch\n"
+            "COPY --from=fetch /opt/uv/bin/uv /uv\n"
+        )
+        docker.build(context, tag=tag, target=None, echo=lambda line: None)
+    try:
+        source = "tests/fixtures/deps_uv"
+        copy = project(source, fresh=True)
+        run_parity("init", str(copy), "--uv-source", "image", "--force")
+        dockerfile = (copy / "Dockerfile").read_text()
+        assert "AS tools" not in dockerfile and f"--mount=from={tag},source=/uv" in dockerfile
+        status, report = verify_report(copy, source, variant="uv-image")
+        assert failures(report) == [] and status == 0
+    finally:
+        if made_here:
+            docker.remove_image(tag)

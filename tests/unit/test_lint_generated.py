@@ -20,14 +20,15 @@ from fixture_projects import PROJECTS as FIXTURE_NAMES
 
 from parity.generate import generate_files
 from parity.lint.engine import run_check
+from parity.plan import Options
 
 ROOT = Path(__file__).parents[2]
 PROJECTS = [FIXTURES / name for name in FIXTURE_NAMES] + [EXAMPLE]
 HADOLINT = Path(sys.executable).parent / "hadolint"
 
 
-def _generated(tmp_path: Path, project: Path) -> Path:
-    files = generate_files(project)
+def _generated(tmp_path: Path, project: Path, options: Options | None = None) -> Path:
+    files = generate_files(project, options)
     root = tmp_path / project.name
     shutil.copytree(project, root)
     for rel, text in files.items():
@@ -52,7 +53,21 @@ def test_generated_files_have_no_findings(tmp_path, project):
 
 @pytest.mark.parametrize("project", PROJECTS, ids=lambda p: p.name)
 def test_generated_dockerfile_passes_hadolint(tmp_path, project):
-    root = _generated(tmp_path, project)
+    _assert_hadolint_passes(_generated(tmp_path, project))
+
+
+# The installer choices change the install RUNs: each variant is held to the same bar.
+VARIANTS = [Options(installer="pip"), Options(uv_source="image")]
+
+
+@pytest.mark.parametrize("options", VARIANTS, ids=lambda o: f"{o.installer}-{o.uv_source}")
+def test_installer_variants_pass_check_and_hadolint(tmp_path, options):
+    root = _generated(tmp_path, EXAMPLE, options)
+    assert run_check(str(root)).findings == []
+    _assert_hadolint_passes(root)
+
+
+def _assert_hadolint_passes(root: Path) -> None:
     completed = subprocess.run(
         [str(HADOLINT), "--format", "json", "--failure-threshold", "warning", "Dockerfile"],
         cwd=root,

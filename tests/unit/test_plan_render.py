@@ -276,3 +276,20 @@ def test_one_sync_worker_per_cpu_but_never_fewer_than_two_by_default(monkeypatch
     assert namespace["workers"] == min(max(2, namespace["container_cpus"]()), 12)
     monkeypatch.setenv("WEB_CONCURRENCY", "7")
     assert _generated_config_namespace()["workers"] == 7
+
+
+def test_uv_from_its_own_image_needs_no_tools_stage():
+    graph = dockerfile(article_project(), uv_source="image")
+    assert "tools" not in graph
+    mount = "--mount=from=ghcr.io/astral-sh/uv:0.13.9,source=/uv,target=/usr/local/bin/uv"
+    uv_runs = [
+        run
+        for stage in ("base", "dev", "prod")
+        for run in step_args(graph[stage], "RUN")
+        if "uv pip install" in run
+    ]
+    assert len(uv_runs) == 3 and all(mount in run for run in uv_runs)
+    # Where no install uses uv, the option changes nothing.
+    plan = make_plan(article_project(), Options(installer="pip", uv_source="image"))
+    assert plan.uv_image is None
+    assert render(plan) == render(make_plan(article_project(), Options(installer="pip")))

@@ -21,6 +21,7 @@ def options_from_args(args) -> Options:
         python=getattr(args, "python", None),
         base_image=getattr(args, "base_image", None),
         installer=getattr(args, "installer", None),
+        uv_source=getattr(args, "uv_source", None),
         server=getattr(args, "server", None),
         port=getattr(args, "port", None),
         settings=getattr(args, "settings", None),

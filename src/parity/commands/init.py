@@ -26,6 +26,12 @@ def register(parser) -> None:
         "--installer", choices=("uv", "pip"), help="installer for requirement files (default: uv)"
     )
     parser.add_argument(
+        "--uv-source",
+        choices=("pypi", "image"),
+        help="where uv comes from: PyPI through pip (default: works wherever PyPI does) or "
+        "its image, ghcr.io/astral-sh/uv (faster cold builds; needs that registry)",
+    )
+    parser.add_argument(
         "--server",
         choices=("gunicorn", "uvicorn"),
         help="production server (default: by WSGI/ASGI)",
