@@ -177,18 +177,20 @@ def make_plan(project: Project, options: Options) -> Plan:
     runtime = sorted({p for need in project.system_needs for p in need.runtime_packages})
     build = sorted({p for need in project.system_needs for p in need.build_packages} - set(runtime))
 
-    prod_install, dev_install, tools, venv_with_pip = _install_steps(project, installer)
+    prod_install, dev_install, venv_with_pip = _install_steps(project, installer)
     server_install = _server_install(project, server, installer)
-    if (
-        server_install
-        and not any(tool == "uv" for tool, _ in tools)
-        and "uv" in server_install.tools
-    ):
-        tools = (("uv", _tool_install("uv")),) + tools
+    # The tools stage holds exactly the installers the install steps mount (uv first),
+    # unless uv comes from its own image.
+    steps = (prod_install, dev_install, server_install)
+    needed = sorted(
+        dict.fromkeys(tool for step in steps if step for tool in step.tools),
+        key=lambda tool: tool != "uv",
+    )
     uv_image = None
-    if options.uv_source == "image" and any(tool == "uv" for tool, _ in tools):
+    if options.uv_source == "image" and "uv" in needed:
         uv_image = f"{UV_IMAGE}:{TOOL_VERSIONS['uv']}"
-        tools = tuple((tool, command) for tool, command in tools if tool != "uv")
+        needed.remove("uv")
+    tools = tuple((tool, _tool_install(tool)) for tool in needed)
 
     settings = project.settings
     settings_module = None
@@ -316,20 +318,19 @@ def _with_env(env: dict[str, str], command: str) -> str:
 
 
 def _install_steps(project: Project, installer: str):
-    """(prod step, dev step, tools, venv needs pip) for the project's manager."""
+    """(prod step, dev step, venv needs pip) for the project's manager."""
     deps = project.dependencies
     manager = deps.manager
     prod_files = deps_prod_files(project)
     all_files = tuple(deps.files) or prod_files
     uv_cache = ("/root/.cache/uv",)
     pip_cache = ("/root/.cache/pip",)
-    uv_tools = (("uv", _tool_install("uv")),)
 
     def at(path: str) -> str:
         return f"{DEPS_DIR}/{path}"
 
     if manager == "none":
-        return None, None, (), False
+        return None, None, False
     if manager == "requirements":
         if installer == "pip":
             prod = _each("pip install", "-r", deps.prod_inputs, at)
@@ -337,7 +338,6 @@ def _install_steps(project: Project, installer: str):
             return (
                 InstallStep(prod, prod_files, (), pip_cache),
                 InstallStep(dev, all_files, (), pip_cache) if deps.dev_inputs else None,
-                (),
                 False,  # the image's own pip installs into the venv (PIP_PYTHON): no ensurepip
             )
         prod = _each(UV_PIP, "-r", deps.prod_inputs, at)
@@ -345,7 +345,6 @@ def _install_steps(project: Project, installer: str):
         return (
             InstallStep(prod, prod_files, ("uv",), uv_cache),
             InstallStep(dev, all_files, ("uv",), uv_cache) if deps.dev_inputs else None,
-            uv_tools,
             False,
         )
     if manager == "pyproject":
@@ -355,7 +354,7 @@ def _install_steps(project: Project, installer: str):
         )
         prod = InstallStep(f"{UV_PIP} -r {pyproject}", prod_files, ("uv",), uv_cache)
         dev = InstallStep(f"{UV_PIP} -r {pyproject}{selectors}", all_files, ("uv",), uv_cache)
-        return prod, dev if selectors else None, uv_tools, False
+        return prod, dev if selectors else None, False
     if manager == "uv":
         groups = "".join(f" --group {g}" for g in deps.dev_groups)
         extras = "".join(f" --extra {e}" for e in deps.dev_extras)
@@ -364,7 +363,6 @@ def _install_steps(project: Project, installer: str):
             # Not just --no-dev: any group in default-groups is a development group.
             InstallStep(f"{sync} --no-default-groups", all_files, ("uv",), uv_cache),
             InstallStep(f"{sync}{groups}{extras}", all_files, ("uv",), uv_cache),
-            uv_tools,
             False,
         )
     if manager == "poetry":
@@ -377,7 +375,6 @@ def _install_steps(project: Project, installer: str):
         return (
             InstallStep(prod, all_files, ("poetry",), (cache,), True),
             InstallStep(dev, all_files, ("poetry",), (cache,), True),
-            (("poetry", _tool_install("poetry")),),
             True,
         )
     if manager == "pipenv":
@@ -386,7 +383,6 @@ def _install_steps(project: Project, installer: str):
         return (
             InstallStep(_with_env(env, pipenv), all_files, ("pipenv",), pip_cache, True),
             InstallStep(_with_env(env, f"{pipenv} --dev"), all_files, ("pipenv",), pip_cache, True),
-            (("pipenv", _tool_install("pipenv")),),
             True,
         )
     if manager == "pdm":
@@ -398,7 +394,6 @@ def _install_steps(project: Project, installer: str):
         return (
             InstallStep(_with_env(env, f"{pdm} --prod"), all_files, ("pdm",), (cache,), True),
             InstallStep(_with_env(env, f"{pdm}{groups}"), all_files, ("pdm",), (cache,), True),
-            (("pdm", _tool_install("pdm")),),
             True,
         )
     raise UsageError(f"dependency manager {manager!r} is not supported yet")
