@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from parity import toml_compat
 from parity.errors import ParityError, UsageError
 from parity.files import read_existing
 
@@ -130,17 +131,8 @@ def _show(value: Any) -> str:
 # --- reading ---------------------------------------------------------------
 
 
-def _tomllib():
-    """tomllib (tomli on Python 3.10), imported only when a TOML file is actually read."""
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
-    return tomllib
-
-
 def _parse(rel: str, text: str) -> dict[str, Any]:
-    tomllib = _tomllib()
+    tomllib = toml_compat.tomllib()
     try:
         return tomllib.loads(text.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as error:
@@ -340,7 +332,7 @@ def _table_span(rel: str, lines: list[str]) -> tuple[int, int] | None:
 
 def _line_value(line: str) -> tuple[Any, type] | None:
     """The value a `key = value` line holds (with its type, so 1 and true differ)."""
-    tomllib = _tomllib()
+    tomllib = toml_compat.tomllib()
     try:
         data = tomllib.loads(line)
     except tomllib.TOMLDecodeError:
@@ -358,7 +350,7 @@ def _with_value(line: str, value: Any, nl: str) -> str:
     equals = _KEY_LINE.match(body).end()  # type: ignore[union-attr]
     rest = body[equals:]
     comment = ""
-    tomllib = _tomllib()
+    tomllib = toml_compat.tomllib()
     # The comment starts at the first "#" that is not inside the value.
     for position in (i for i, ch in enumerate(rest) if ch == "#"):
         candidate = rest[:position]
@@ -391,7 +383,7 @@ def _without_options(rel: str, data: dict[str, Any]) -> dict[str, Any]:
 
 def _is_exact_result(rel: str, old_data: dict[str, Any], new: str, wanted: dict[str, Any]) -> bool:
     """True when `new` parses to exactly the wanted options and, apart from them, the old data."""
-    tomllib = _tomllib()
+    tomllib = toml_compat.tomllib()
     try:
         new_data = tomllib.loads(new.removeprefix("\ufeff"))
         table = _parity_table(rel, new_data) or {}

@@ -11,11 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
-
+from parity import toml_compat
 from parity.errors import ParityError
 
 DEV_STAGE_NAMES = ("dev", "development", "local")
@@ -45,6 +41,7 @@ def read_config(root: Path | None) -> CheckConfig:
         return CheckConfig()
     path = root / "pyproject.toml"
     where = "pyproject.toml"
+    tomllib = toml_compat.tomllib()
     try:
         data = tomllib.loads(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:

@@ -7,11 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
-
+from parity import toml_compat
 from parity.errors import ParityError, UsageError
 from parity.lint import rules as _rules  # noqa: F401  (registers the rules)
 from parity.lint.compose import DEFAULT_NAMES, ComposeSyntaxError, load, schema_errors
@@ -98,6 +94,7 @@ def _python_facts(root: Path) -> ProjectFacts:
             python, origin = match.group(1), ".python-version"
     except (OSError, UnicodeDecodeError):
         pass
+    tomllib = toml_compat.tomllib()
     try:
         data = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))
         requires = data.get("project", {}).get("requires-python")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from parity import toml_compat
 from parity.errors import ScanError
 from parity.scan.files import read_text
 
@@ -81,18 +82,9 @@ def _normalize_header(header: str) -> str:
 def load_toml(root: Path, rel: str) -> TomlDoc:
     """The parsed TOML file, or one ScanError line naming the file and where it stops parsing."""
     text = read_text(root, rel)
-    tomllib = _tomllib()
+    tomllib = toml_compat.tomllib()
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ScanError(f"{rel}: is not valid TOML ({error}); fix it and run again") from None
     return TomlDoc(rel, text, data)
-
-
-def _tomllib():
-    """tomllib (tomli on Python 3.10), imported on first use: many projects have no TOML file."""
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
-    return tomllib
