@@ -57,23 +57,17 @@ class Dependencies:
     manager: str
     prod: tuple[Requirement, ...] = ()
     dev: tuple[Requirement, ...] = ()  # only what development adds on top of prod
-    prod_inputs: tuple[
-        str, ...
-    ] = ()  # files handed to the installer for prod (e.g. requirements.txt)
-    dev_inputs: tuple[
-        str, ...
-    ] = ()  # files handed to the installer for dev (e.g. requirements.dev.txt)
+    # Files handed to the installer for prod (e.g. requirements.txt) and for dev.
+    prod_inputs: tuple[str, ...] = ()
+    dev_inputs: tuple[str, ...] = ()  # e.g. requirements.dev.txt
     files: tuple[str, ...] = ()  # every file an install reads (inputs, -r/-c includes, locks)
     lock_file: str | None = None
-    dev_groups: tuple[
-        str, ...
-    ] = ()  # PEP 735 / Poetry / PDM / Pipenv groups that are development-only
-    dev_extras: tuple[
-        str, ...
-    ] = ()  # [project.optional-dependencies] names that are development-only
-    package_mode: bool = (
-        False  # the project itself is an installable package (Poetry package-mode etc.)
-    )
+    # PEP 735 / Poetry / PDM / Pipenv groups, and [project.optional-dependencies] names,
+    # that are development-only.
+    dev_groups: tuple[str, ...] = ()
+    dev_extras: tuple[str, ...] = ()
+    # The project itself is an installable package (Poetry package-mode etc.).
+    package_mode: bool = False
     origin: Origin | None = None  # the file that told us the manager
 
     @property
@@ -124,9 +118,8 @@ class Settings:
     languages: Fact[tuple[str, ...] | None] = field(default_factory=lambda: Fact(None))
     installed_apps: tuple[str, ...] = ()
     required_env: tuple[EnvVar, ...] = ()
-    configuration: Fact[str | None] = field(
-        default_factory=lambda: Fact(None)
-    )  # django-configurations class
+    # The django-configurations class.
+    configuration: Fact[str | None] = field(default_factory=lambda: Fact(None))
 
 
 @dataclass(frozen=True)
@@ -163,15 +156,13 @@ class Project:
     system_needs: tuple[SystemNeed, ...] = ()
     celery_app: Fact[str | None] = field(default_factory=lambda: Fact(None))
     frontend: Frontend | None = None
-    dockerfile: Fact[str | None] = field(
-        default_factory=lambda: Fact(None)
-    )  # existing files, repo-relative
+    # Existing Docker files, repo-relative.
+    dockerfile: Fact[str | None] = field(default_factory=lambda: Fact(None))
     dockerignore: Fact[str | None] = field(default_factory=lambda: Fact(None))
     compose_file: Fact[str | None] = field(default_factory=lambda: Fact(None))
     test_runner: Fact[str] = field(default_factory=lambda: Fact("django"))  # "pytest" or "django"
-    notes: tuple[
-        str, ...
-    ] = ()  # things a user should know (e.g. "no STATIC_ROOT: collectstatic will fail")
+    # Things a user should know (e.g. "no STATIC_ROOT: collectstatic will fail").
+    notes: tuple[str, ...] = ()
 
 
 def to_data(value: Any) -> Any:

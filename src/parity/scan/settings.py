@@ -363,14 +363,12 @@ def languages_fact(names: dict[str, Binding]) -> Fact[tuple[str, ...] | None]:
     binding = names.get("LANGUAGES")
     if binding is None:
         return Fact(None)
-    value = _plain(binding.value)
-    codes = [
-        item[0] if isinstance(item, (list, tuple)) and item and isinstance(item[0], str) else None
-        for item in (value if isinstance(value, (list, tuple)) else [None])
-    ]
-    if None in codes:
-        return Fact(None, binding.origin, note=unreadable(binding))
-    return Fact(tuple(codes), binding.origin)
+    pairs = _plain(binding.value)
+    if isinstance(pairs, (list, tuple)) and all(
+        isinstance(pair, (list, tuple)) and pair and isinstance(pair[0], str) for pair in pairs
+    ):
+        return Fact(tuple(pair[0] for pair in pairs), binding.origin)
+    return Fact(None, binding.origin, note=unreadable(binding))
 
 
 def bool_fact(names: dict[str, Binding], name: str) -> Fact[bool | None]:
