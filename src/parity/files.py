@@ -445,6 +445,21 @@ def _make_parents(target: Path) -> list[Path]:
     return created
 
 
+def write_file(target: Path, text: str) -> None:
+    """Write one file whole or not at all (a report, say): a temporary sibling swapped in.
+
+    An existing file keeps its mode; a new one gets the mode generated files get.
+    """
+    existing = target.is_file()
+    mode = stat.S_IMODE(os.stat(target).st_mode) if existing else _new_file_mode(target.name)
+    temp = _write_temp(target, text.encode("utf-8"), mode)
+    try:
+        os.replace(temp, target)
+    except BaseException:
+        _remove_quietly(temp)
+        raise
+
+
 def _write_temp(target: Path, data: bytes, mode: int) -> str:
     """A fully written, fsynced temporary sibling of `target` holding `data`."""
     fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".parity-tmp")

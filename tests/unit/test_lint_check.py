@@ -303,6 +303,16 @@ def test_the_pre_commit_hook_runs_parity_check_on_the_project(tmp_path):
     assert not re.search(hook["files"], "app/views.py")
 
 
+def test_output_replaces_a_report_whole_and_keeps_its_mode(tmp_path):
+    output = tmp_path / "parity.sarif"
+    output.write_text("an older report")
+    output.chmod(0o640)
+    main(["check", str(FIXTURES / "article"), "--format", "sarif", "--output", str(output)])
+    assert json.loads(output.read_text())["version"] == "2.1.0"
+    assert output.stat().st_mode & 0o777 == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["parity.sarif"]  # no temporary left
+
+
 def test_output_to_an_unwritable_place_is_a_usage_error(tmp_path, capsys):
     target = tmp_path / "missing-dir" / "report.sarif"
     assert main(["check", str(FIXTURES / "article"), "--output", str(target)]) == 2

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
+from pathlib import Path
 
 from parity.errors import UsageError
 
@@ -50,18 +49,13 @@ def register(parser):
     )
 
 
-def _write_atomically(path: str, text: str) -> None:
+def _write_report(path: str, text: str) -> None:
     """Write the whole report or nothing: CI must never upload half a SARIF file."""
-    directory = os.path.dirname(os.path.abspath(path))
-    temporary = None
+    from parity.files import write_file
+
     try:
-        handle, temporary = tempfile.mkstemp(dir=directory, prefix=".parity-report-")
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
+        write_file(Path(path), text)
     except OSError as error:
-        if temporary and os.path.exists(temporary):
-            os.unlink(temporary)
         raise UsageError(f"--output {path}: cannot write ({error.strerror or error})") from None
 
 
@@ -86,7 +80,7 @@ def run(args) -> int:
     )
     report = {"text": text, "json": as_json, "sarif": sarif}[args.format](result)
     if args.output:
-        _write_atomically(args.output, report)
+        _write_report(args.output, report)
     else:
         sys.stdout.write(report)
     if args.fail_on == "never":
